@@ -1,0 +1,75 @@
+/**
+ * Asteroid Agent Service v2 (seed 004 and api/asteroid.md): `X-Asteroid-Agents-Api-Key` auth,
+ * `{code, message}` errors, names unique per organization (409), 404 for unknown ids.
+ */
+import { randomUUID } from "node:crypto";
+import type { EmuRequest, EmuResponse, Handler, PlatformContext, PlatformModule } from "./server";
+
+export const err = (code: number, message: string): EmuResponse => ({ status: code, body: { code, message } });
+export const isUuid = (v: unknown) => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+const STRATEGIES = ["least_recently_used", "most_recently_used"];
+
+/** The first problem with a pool body, or undefined. `create` requires name and organizationId. */
+function poolProblem(b: Record<string, unknown>, create: boolean): string | undefined {
+  if (create || "name" in b) {
+    if (typeof b.name !== "string" || b.name.length < 1 || b.name.length > 255) return "name must be a string of 1-255 characters";
+  }
+  if (create && !isUuid(b.organizationId)) return "organizationId must be a uuid";
+  if (!create && "organizationId" in b) return "organizationId cannot be updated";
+  if ("allowConcurrentUse" in b && typeof b.allowConcurrentUse !== "boolean") return "allowConcurrentUse must be a boolean";
+  if ("selectionStrategy" in b && !STRATEGIES.includes(b.selectionStrategy as string)) return `selectionStrategy must be one of ${STRATEGIES.join(", ")}`;
+  return undefined;
+}
+
+const pools = (c: PlatformContext) => c.store.collection("pools");
+const nameTaken = (c: PlatformContext, org: unknown, name: unknown, except?: string) =>
+  [...pools(c).values()].some((p) => p.organizationId === org && p.name === name && p.id !== except);
+
+const poolRoutes: [string, string, Handler][] = [
+  ["POST", "/agent-profile-pools", (req, c) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const bad = poolProblem(b, true);
+    if (bad) return err(400, bad);
+    if (nameTaken(c, b.organizationId, b.name)) return err(409, `an agent profile pool named ${b.name} already exists in this organization`);
+    const now = c.now();
+    const pool = {
+      id: randomUUID(), name: b.name, organizationId: b.organizationId,
+      allowConcurrentUse: b.allowConcurrentUse ?? false, selectionStrategy: b.selectionStrategy ?? "least_recently_used",
+      createdAt: now, updatedAt: now,
+    };
+    pools(c).set(pool.id, pool);
+    return { status: 201, body: pool };
+  }],
+  ["GET", "/agent-profile-pools", (req, c) => {
+    const org = req.query.get("organizationId");
+    const page = Number(req.query.get("page") ?? 1);
+    const pageSize = Number(req.query.get("pageSize") ?? 50);
+    const all = [...pools(c).values()].filter((p) => !org || p.organizationId === org);
+    return { status: 200, body: { items: all.slice((page - 1) * pageSize, page * pageSize), page, pageSize, total: all.length } };
+  }],
+  ["GET", "/agent-profile-pools/:id", (req, c) => {
+    const p = pools(c).get(req.params.id);
+    return p ? { status: 200, body: p } : err(404, "agent profile pool not found");
+  }],
+  ["PATCH", "/agent-profile-pools/:id", (req, c) => {
+    const p = pools(c).get(req.params.id);
+    if (!p) return err(404, "agent profile pool not found");
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const bad = poolProblem(b, false);
+    if (bad) return err(400, bad);
+    if ("name" in b && nameTaken(c, p.organizationId, b.name, String(p.id))) return err(409, `an agent profile pool named ${b.name} already exists in this organization`);
+    for (const k of ["name", "allowConcurrentUse", "selectionStrategy"]) if (k in b) p[k] = b[k];
+    p.updatedAt = c.now();
+    return { status: 200, body: p };
+  }],
+  ["DELETE", "/agent-profile-pools/:id", (req, c) =>
+    pools(c).delete(req.params.id) ? { status: 204 } : err(404, "agent profile pool not found")],
+];
+
+export const asteroidModule: PlatformModule = {
+  name: "asteroid",
+  defaultKey: "asteroid-test-key",
+  auth: (req: EmuRequest, key) =>
+    key && req.headers["x-asteroid-agents-api-key"] !== key ? err(401, "Unauthorized: missing or invalid X-Asteroid-Agents-Api-Key") : undefined,
+  routes: [...poolRoutes],
+};

@@ -1,0 +1,221 @@
+/**
+ * A loopback HTTP server that speaks the four platforms' APIs, one module per platform, each
+ * under its own path prefix (`http://127.0.0.1:<port>/asteroid` is Asteroid's base URL).
+ *
+ * Test controls live under `/_emulator/`:
+ * - `GET|DELETE /_emulator/requests`: the recorded request log (method, path, query, body).
+ * - `POST /_emulator/faults`: `{platform?, method?, path?, status?, retryAfter?, body?, latencyMs?, drop?, count?}`
+ *   applies to the next `count` matching requests (`path` is a substring).
+ * - `GET|PATCH|DELETE /_emulator/objects/<platform>/<collection>/<id>`: read, edit or delete stored objects
+ *   out of band (drift).
+ * - `PUT /_emulator/keys/<platform>`: `{key}` changes the accepted API key (rotation).
+ * - `POST /_emulator/<platform>/<action>`: platform-specific controls.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface EmuRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  params: Record<string, string>;
+}
+
+export interface EmuResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: EmuRequest, ctx: PlatformContext) => EmuResponse | Promise<EmuResponse>;
+
+/** What a platform module gets: its own store and accepted key. */
+export interface PlatformContext {
+  store: Store;
+  key(): string | undefined;
+  now(): string;
+}
+
+export interface PlatformModule {
+  name: string;
+  /** Returns an error response when the request is not authorised, else undefined. */
+  auth(req: EmuRequest, key: string | undefined): EmuResponse | undefined;
+  routes: [method: string, pattern: string, handler: Handler][];
+  /** Platform-specific controls under `/_emulator/<name>/<action>`. */
+  controls?: Record<string, Handler>;
+  /** The API key accepted when none is given; undefined means no auth. */
+  defaultKey?: string;
+}
+
+/** Collections of JSON objects by id. */
+export class Store {
+  private readonly data = new Map<string, Map<string, Record<string, unknown>>>();
+  collection(name: string): Map<string, Record<string, unknown>> {
+    let c = this.data.get(name);
+    if (!c) this.data.set(name, (c = new Map()));
+    return c;
+  }
+}
+
+export interface RecordedRequest {
+  platform: string;
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  body: unknown;
+}
+
+interface Fault {
+  platform?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  retryAfter?: string;
+  body?: unknown;
+  latencyMs?: number;
+  drop?: boolean;
+  count: number;
+}
+
+export interface Emulator {
+  port: number;
+  url: string;
+  /** Base URL of one platform, e.g. `baseUrl("asteroid")`. */
+  baseUrl(platform: string): string;
+  key(platform: string): string | undefined;
+  close(): Promise<void>;
+}
+
+const match = (pattern: string, path: string): Record<string, string> | undefined => {
+  const p = pattern.split("/");
+  const a = path.split("/");
+  if (p.length !== a.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    if (p[i].startsWith(":")) params[p[i].slice(1)] = decodeURIComponent(a[i]);
+    else if (p[i] !== a[i]) return undefined;
+  }
+  return params;
+};
+
+function send(res: http.ServerResponse, r: EmuResponse): void {
+  const payload = r.body === undefined ? "" : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+  res.writeHead(r.status, {
+    ...(r.body === undefined ? {} : { "content-type": typeof r.body === "string" ? "text/plain" : "application/json" }),
+    ...r.headers,
+  });
+  res.end(payload);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function startEmulator(
+  modules: PlatformModule[],
+  opts: { port?: number; host?: string; keys?: Record<string, string | undefined> } = {},
+): Promise<Emulator> {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  const keys = new Map<string, string | undefined>(modules.map((m) => [m.name, opts.keys && m.name in opts.keys ? opts.keys[m.name] : m.defaultKey]));
+  const stores = new Map(modules.map((m) => [m.name, new Store()]));
+  const log: RecordedRequest[] = [];
+  let faults: Fault[] = [];
+  const ctxOf = (name: string): PlatformContext => ({ store: stores.get(name)!, key: () => keys.get(name), now: () => new Date().toISOString() });
+
+  async function control(req: EmuRequest): Promise<EmuResponse> {
+    const parts = req.path.split("/").filter(Boolean).slice(1); // drop "_emulator"
+    if (parts[0] === "requests") {
+      if (req.method === "DELETE") return (log.length = 0), { status: 204 };
+      const platform = req.query.get("platform");
+      return { status: 200, body: platform ? log.filter((r) => r.platform === platform) : log };
+    }
+    if (parts[0] === "faults") {
+      if (req.method === "DELETE") return (faults = []), { status: 204 };
+      const f = req.body as Fault;
+      faults.push({ ...f, count: f.count ?? 1 });
+      return { status: 201, body: f };
+    }
+    if (parts[0] === "keys" && req.method === "PUT") {
+      keys.set(parts[1], (req.body as { key?: string })?.key);
+      return { status: 204 };
+    }
+    if (parts[0] === "objects" && parts.length === 4) {
+      const [, platform, collection, id] = parts.map(decodeURIComponent);
+      const store = stores.get(platform)?.collection(collection);
+      const obj = store?.get(id);
+      if (!store || !obj) return { status: 404, body: { error: `no ${platform}/${collection}/${id}` } };
+      if (req.method === "GET") return { status: 200, body: obj };
+      if (req.method === "DELETE") return store.delete(id), { status: 204 };
+      if (req.method === "PATCH") {
+        Object.assign(obj, req.body as object, { updatedAt: obj.updatedAt === undefined ? undefined : new Date().toISOString() });
+        if (obj.updatedAt === undefined) delete obj.updatedAt;
+        return { status: 200, body: obj };
+      }
+    }
+    const mod = byName.get(parts[0]);
+    const h = mod?.controls?.[parts[1]];
+    if (mod && h) return h(req, ctxOf(mod.name));
+    return { status: 404, body: { error: `unknown control ${req.path}` } };
+  }
+
+  const server = http.createServer(async (raw, res) => {
+    try {
+      const url = new URL(raw.url ?? "/", "http://emulator");
+      const req: EmuRequest = { method: raw.method ?? "GET", path: url.pathname, query: url.searchParams, headers: raw.headers, body: await readBody(raw), params: {} };
+      if (req.path.startsWith("/_emulator/")) return send(res, await control(req));
+      const [, platform, ...rest] = req.path.split("/");
+      const mod = byName.get(platform);
+      if (!mod) return send(res, { status: 404, body: { error: `unknown platform ${platform}` } });
+      const path = "/" + rest.join("/");
+      const query: Record<string, string[]> = {};
+      for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k);
+      log.push({ platform, method: req.method, path, query, body: req.body });
+      const fault = faults.find(
+        (f) => f.count > 0 && (!f.platform || f.platform === platform) && (!f.method || f.method === req.method) && (!f.path || path.includes(f.path)),
+      );
+      if (fault) {
+        fault.count--;
+        faults = faults.filter((f) => f.count > 0);
+        if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+        if (fault.drop) return raw.socket.destroy();
+        if (fault.status) return send(res, { status: fault.status, body: fault.body ?? { error: "injected fault" }, headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : {} });
+      }
+      const denied = mod.auth(req, keys.get(platform));
+      if (denied) return send(res, denied);
+      for (const [method, pattern, handler] of mod.routes) {
+        if (method !== req.method) continue;
+        const params = match(pattern, path);
+        if (params) return send(res, await handler({ ...req, path, params }, ctxOf(platform)));
+      }
+      const known = mod.routes.some(([, pattern]) => match(pattern, path));
+      send(res, known ? { status: 405, body: { error: "method not allowed" } } : { status: 404, body: { error: "not found" } });
+    } catch (e) {
+      send(res, { status: 500, body: { error: `emulator: ${(e as Error).message}` } });
+    }
+  });
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  return {
+    port,
+    url,
+    baseUrl: (p) => `${url}/${p}`,
+    key: (p) => keys.get(p),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

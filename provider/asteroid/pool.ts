@@ -1,0 +1,47 @@
+/**
+ * asteroid.AgentProfilePool (seed 004, api/asteroid.md §3). Create, get and PATCH are documented;
+ * DELETE /agent-profile-pools/{poolId} is the conventional path and is inferred. Pool membership has
+ * no documented API: when it has one, it is one more field in this table.
+ */
+import { z } from "zod";
+import { defineResource, f, type Wire } from "../core/fields";
+import { deleteOrExplain, explainNameClash, getOrGone } from "./platform";
+
+const uuid = z.guid({ message: "must be a UUID" });
+const path = (id?: string) => (id ? `/agent-profile-pools/${encodeURIComponent(id)}` : "/agent-profile-pools");
+
+export const agentProfilePool = defineResource({
+  platform: "asteroid",
+  type: "AgentProfilePool",
+  doc: "A pool of agent profiles that can be used for credential rotation.",
+  uniqueName: "name",
+  fields: {
+    name: f.scalar(z.string().min(1).max(255), "Name of the agent profile pool (must be unique within organization).", { required: true }),
+    organizationId: f.forceNew(uuid, "The ID of the organization that the pool belongs to. Cannot be changed in place: a change replaces the pool.", { required: true }),
+    allowConcurrentUse: f.scalar(z.boolean(), "Whether multiple executions can use the same profile concurrently. Default false.", { onRemove: { send: false } }),
+    selectionStrategy: f.scalar(z.enum(["least_recently_used", "most_recently_used"]), "Strategy for selecting an available profile from the pool. Default least_recently_used.", {
+      onRemove: { send: "least_recently_used" },
+    }),
+    createdAt: f.computed("When the pool was created."),
+    updatedAt: f.computed("When the pool was last updated."),
+  },
+  idOf: (b) => String(b.id ?? ""),
+  api: {
+    async create(ctx, body) {
+      try {
+        return (await ctx.http.request("POST", path(), { body })).body as Wire;
+      } catch (e) {
+        return explainNameClash(e, "pool", body.name);
+      }
+    },
+    read: (ctx, id) => getOrGone(ctx, path(id)),
+    async update(ctx, id, body) {
+      try {
+        return (await ctx.http.request("PATCH", path(id), { body })).body as Wire;
+      } catch (e) {
+        return explainNameClash(e, "pool", body.name);
+      }
+    },
+    delete: (ctx, id) => deleteOrExplain(ctx, path(id), "pool", id),
+  },
+});

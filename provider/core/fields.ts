@@ -1,0 +1,150 @@
+/**
+ * The field table: every resource is declared once, as a map from input name to a field spec.
+ * The kind of a field decides how it is validated, compared, sent and read back; resource files
+ * hold no diff logic of their own.
+ */
+import type { z } from "zod";
+import type { PlatformClient } from "../http/client";
+
+/**
+ * - `scalar`: a single value, sent when changed.
+ * - `text`: a multi-line string (prompts); compared exactly except for one trailing newline.
+ * - `list`: an ordered list, sent whole when anything in it changed.
+ * - `set`: a list whose order does not matter (tags, ids); reordering is no change; sent whole.
+ * - `object`: a nested object sent whole when any part changed (may hold write-only parts).
+ * - `map`: a free-form object compared structurally and sent whole.
+ * - `keyed`: a list of items with an identity, reconciled into add / delete / update deltas.
+ * - `computed`: set by the server; read back, never compared, never sent.
+ */
+export type Kind = "scalar" | "text" | "list" | "set" | "object" | "map" | "keyed" | "computed";
+
+/** What happens on the platform when the program stops setting a field it set before. */
+export type RemovePolicy =
+  /** Send this value: the platform's clearing sentinel (`null`, `""`, `[]`, `{}`) or its documented default. */
+  | { send: unknown }
+  /** Nothing clears it in place: the resource is replaced. */
+  | { replace: true }
+  /** Nothing clears it and replacing would be wrong: fail at check time with this reason. */
+  | { reject: string };
+
+/** Keyed collections (Asteroid cookies and credentials): desired list reconciled by key into deltas. */
+export interface KeyedSpec {
+  /** The identity of an item; two items with the same key are rejected at check. */
+  key: (item: Record<string, unknown>) => string;
+  /** How a person reads the key in a check failure, e.g. "domain + key". */
+  keyLabel: string;
+  /** The server id of an item in the response. */
+  idField: string;
+  /** Response-only item members (ids, timestamps): kept in outputs, never compared. */
+  itemComputed: string[];
+  /** Wire field names of the deltas. Without `update`, a changed item is deleted and added again. */
+  add: string;
+  remove: string;
+  update?: string;
+  /** The body of an update delta for a changed item (default: the item as sent). */
+  toUpdate?: (item: Record<string, unknown>) => unknown;
+}
+
+export interface FieldSpec {
+  kind: Kind;
+  /** TSDoc for the input, taken from the seed's description. */
+  doc: string;
+  /** zod schema of the input value (not for computed fields). */
+  schema?: z.ZodType;
+  required?: boolean;
+  /** Request property name when it differs from the input name. */
+  wire?: string;
+  /** Response property name, or a function reading the value out of the response body. */
+  read?: string | ((body: Record<string, unknown>) => unknown);
+  /** Input value -> request value. */
+  toWire?: (v: unknown) => unknown;
+  /** Response value -> input shape. */
+  fromWire?: (v: unknown, body: Record<string, unknown>) => unknown;
+  /** Canonical form used only for comparison (case, defaults, missing members). */
+  normalize?: (v: unknown) => unknown;
+  /** Cannot be changed in place: a change replaces the resource. */
+  forceNew?: boolean;
+  /** Sent at create only and not readable afterwards: outputs keep what was sent; a change replaces. */
+  createOnly?: boolean;
+  /** Never read back from the server, never logged; compared with the last applied value. */
+  secret?: boolean;
+  /** Write-only members inside an object field or inside each item of a list/keyed field. */
+  secretMembers?: string[];
+  /** A provider setting that is never sent to the platform (e.g. whether to publish). */
+  providerOnly?: boolean;
+  /** Removal from the program: how the platform is brought back to "unset". Default: nothing is sent. */
+  onRemove?: RemovePolicy;
+  /** The field only means something in some configurations (e.g. proxy mode); elsewhere it is ignored. */
+  appliesWhen?: (inputs: Record<string, unknown>) => boolean;
+  /** Sibling fields (that the program set) sent along whenever this field is sent. */
+  sendWith?: string[];
+  keyed?: KeyedSpec;
+}
+
+export interface Ctx {
+  http: PlatformClient;
+  /** Reports a message to the person running pulumi (never a secret). */
+  warn(message: string): void;
+}
+
+export type Wire = Record<string, unknown>;
+
+/** The calls a resource makes; each path lives here and nowhere else. */
+export interface ResourceApi {
+  create(ctx: Ctx, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
+  /** Returns undefined when the object is gone (404 and the platform's equivalents). */
+  read(ctx: Ctx, id: string): Promise<Wire | undefined>;
+  update(ctx: Ctx, id: string, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
+  delete(ctx: Ctx, id: string, props: Record<string, unknown>): Promise<void>;
+  /** Runs after a successful create or update (e.g. publishing a draft); may return a fresher body. */
+  afterWrite?(ctx: Ctx, id: string, inputs: Record<string, unknown>, body: Wire): Promise<Wire | void>;
+}
+
+export interface ResourceDef {
+  platform: string;
+  /** Type name within the platform namespace, e.g. "AgentProfilePool". */
+  type: string;
+  doc: string;
+  fields: Record<string, FieldSpec>;
+  /** Cross-field rules, run at check after every field is valid on its own. */
+  rules?: (inputs: Record<string, unknown>, fail: (path: string, reason: string) => void) => void;
+  /** A name unique on the platform: a replacement that keeps it must delete before it creates. */
+  uniqueName?: string;
+  /** The id of the object in a response body. */
+  idOf: (body: Wire) => string;
+  /** Checks an id given to `import`; returns the reason it is wrong. */
+  validateId?: (id: string) => string | undefined;
+  api: ResourceApi;
+}
+
+export function defineResource(def: ResourceDef): ResourceDef {
+  for (const [name, f] of Object.entries(def.fields)) {
+    if (f.kind !== "computed" && !f.schema) throw new Error(`${def.type}.${name}: an input field needs a schema`);
+    if (f.kind === "keyed" && !f.keyed) throw new Error(`${def.type}.${name}: a keyed field needs its keyed spec`);
+  }
+  return def;
+}
+
+/** Field-spec builders: one line per field in a resource table. */
+type Opts = Omit<FieldSpec, "kind" | "schema" | "doc">;
+export const f = {
+  scalar: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "scalar", schema, doc, ...o }),
+  text: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "text", schema, doc, ...o }),
+  list: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "list", schema, doc, ...o }),
+  set: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "set", schema, doc, ...o }),
+  object: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "object", schema, doc, ...o }),
+  map: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "map", schema, doc, ...o }),
+  keyed: (schema: z.ZodType, doc: string, keyed: KeyedSpec, o: Opts = {}): FieldSpec => ({ kind: "keyed", schema, doc, keyed, ...o }),
+  forceNew: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "scalar", schema, doc, forceNew: true, ...o }),
+  computed: (doc: string, o: Opts = {}): FieldSpec => ({ kind: "computed", doc, ...o }),
+};
+
+/** The request property name of a field. */
+export const wireName = (name: string, spec: FieldSpec): string => spec.wire ?? name;
+
+/** Whether a top-level output holds write-only material (and so must be a secret output). */
+export const holdsSecret = (spec: FieldSpec): boolean => !!spec.secret || (spec.secretMembers?.length ?? 0) > 0;
+
+/** Input fields a user can set (everything but computed). */
+export const inputFields = (def: ResourceDef): [string, FieldSpec][] =>
+  Object.entries(def.fields).filter(([, s]) => s.kind !== "computed");

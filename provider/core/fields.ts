@@ -92,8 +92,11 @@ export type Wire = Record<string, unknown>;
 /** The calls a resource makes; each path lives here and nowhere else. */
 export interface ResourceApi {
   create(ctx: Ctx, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
-  /** Returns undefined when the object is gone (404 and the platform's equivalents). */
-  read(ctx: Ctx, id: string): Promise<Wire | undefined>;
+  /**
+   * Returns undefined when the object is gone (404 and the platform's equivalents). `props` are the
+   * outputs in state (empty on import; undefined when re-reading right after a write).
+   */
+  read(ctx: Ctx, id: string, props?: Record<string, unknown>): Promise<Wire | undefined>;
   update(ctx: Ctx, id: string, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
   delete(ctx: Ctx, id: string, props: Record<string, unknown>): Promise<void>;
   /** Runs after a successful create or update (e.g. publishing a draft); may return a fresher body. */

@@ -95,7 +95,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       const bad = def.validateId?.(id);
       if (bad) throw new Error(`${def.platform}.${def.type}: cannot read "${id}": ${bad}`);
       const ctx = ctxFor(def, client(), secretValues(def, props), "read");
-      const res = await def.api.read(ctx, id);
+      const res = await def.api.read(ctx, id, props);
       if (!res) return { id: "", props: {} };
       const managed = managedOf(props);
       const outs = toState(def, res, { prev: props, managed, rewrites: props.__rewrites as Rewrites | undefined });

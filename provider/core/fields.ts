@@ -120,7 +120,10 @@ export interface ResourceDef {
   api: ResourceApi;
 }
 
-export function defineResource(def: ResourceDef): ResourceDef {
+/** A resource table whose field types are kept (so the resource class is typed from it). */
+export type TypedDef<F extends Record<string, FieldSpec>> = Omit<ResourceDef, "fields"> & { fields: F };
+
+export function defineResource<const F extends Record<string, FieldSpec>>(def: TypedDef<F>): TypedDef<F> {
   for (const [name, f] of Object.entries(def.fields)) {
     if (f.kind !== "computed" && !f.schema) throw new Error(`${def.type}.${name}: an input field needs a schema`);
     if (f.kind === "keyed" && !f.keyed) throw new Error(`${def.type}.${name}: a keyed field needs its keyed spec`);
@@ -128,18 +131,25 @@ export function defineResource(def: ResourceDef): ResourceDef {
   return def;
 }
 
-/** Field-spec builders: one line per field in a resource table. */
+/** Field-spec builders: one line per field in a resource table. They keep the zod type, so the
+ *  resource class's args and outputs are typed from the table. */
 type Opts = Omit<FieldSpec, "kind" | "schema" | "doc">;
+type Built<K extends Kind, S, O> = FieldSpec & { kind: K; schema: S } & O;
+const build =
+  <K extends Kind>(kind: K, extra: Partial<FieldSpec> = {}) =>
+  <S extends z.ZodType, const O extends Opts = {}>(schema: S, doc: string, o?: O): Built<K, S, O> =>
+    ({ kind, schema, doc, ...extra, ...o }) as Built<K, S, O>;
 export const f = {
-  scalar: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "scalar", schema, doc, ...o }),
-  text: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "text", schema, doc, ...o }),
-  list: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "list", schema, doc, ...o }),
-  set: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "set", schema, doc, ...o }),
-  object: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "object", schema, doc, ...o }),
-  map: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "map", schema, doc, ...o }),
-  keyed: (schema: z.ZodType, doc: string, keyed: KeyedSpec, o: Opts = {}): FieldSpec => ({ kind: "keyed", schema, doc, keyed, ...o }),
-  forceNew: (schema: z.ZodType, doc: string, o: Opts = {}): FieldSpec => ({ kind: "scalar", schema, doc, forceNew: true, ...o }),
-  computed: (doc: string, o: Opts = {}): FieldSpec => ({ kind: "computed", doc, ...o }),
+  scalar: build("scalar"),
+  text: build("text"),
+  list: build("list"),
+  set: build("set"),
+  object: build("object"),
+  map: build("map"),
+  forceNew: build("scalar", { forceNew: true }),
+  keyed: <S extends z.ZodType, const O extends Opts = {}>(schema: S, doc: string, keyed: KeyedSpec, o?: O) =>
+    ({ kind: "keyed", schema, doc, keyed, ...o }) as Built<"keyed", S, O>,
+  computed: <const O extends Opts = {}>(doc: string, o?: O) => ({ kind: "computed", doc, ...o }) as FieldSpec & { kind: "computed" } & O,
 };
 
 /** The request property name of a field. */

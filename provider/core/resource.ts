@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { holdsSecret, type FieldSpec, type ResourceDef } from "./fields";
+import { holdsSecret, type FieldSpec, type ResourceDef, type TypedDef } from "./fields";
 import { isObject } from "./values";
 
 /** The provider object Pulumi serializes: a few hundred bytes, the same for every resource of a type. */
@@ -79,7 +79,7 @@ export type ResourceClass<F extends Fields> = {
 };
 
 /** The resource class of a table: `new asteroid.AgentProfilePool(name, args, opts)`. */
-export function resourceClass<F extends Fields>(def: ResourceDef & { fields: F }): ResourceClass<F> {
+export function resourceClass<F extends Fields>(def: TypedDef<F>): ResourceClass<F> {
   const token = `${def.platform}:${def.type}`;
   const secretOutputs = Object.entries(def.fields).filter(([, s]) => holdsSecret(s)).map(([n]) => n);
   const provider = shell(token);

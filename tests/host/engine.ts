@@ -256,6 +256,8 @@ export class Stack {
 
   /** Program inputs as the resource class sends them: write-only values marked secret, provider attached. */
   private async programInputs(token: string, inputs: Props): Promise<Props> {
+    // Inputs registered by the SDK itself (a real program) already carry `__provider` and secret marks.
+    if (typeof inputs.__provider === "string") return inputs;
     const marked = secretize(this.def(token), inputs, (v) => (v instanceof Secret ? v : new Secret(v)), (v) => v instanceof Secret);
     return { ...marked, __provider: await serializeProvider(token) };
   }

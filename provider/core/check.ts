@@ -33,7 +33,7 @@ const plural = (n: unknown, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 const unitOf = (origin: unknown) => (origin === "array" || origin === "set" ? "item" : origin === "string" ? "character" : "");
 
 /** Turns a zod issue into a sentence a person understands. Input values are shown only when not secret. */
-function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
+export function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
   const got = showInput && "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
   switch (issue.code) {
     case "invalid_type":
@@ -110,7 +110,8 @@ export function check(
         if (!isObject(item) || containsUnknown(item)) return;
         const key = spec.keyed!.key(item);
         const first = keys.get(key);
-        if (first !== undefined) fail(`${name}[${i}]`, `duplicates ${name}[${first}]: items are identified by ${spec.keyed!.keyLabel}`);
+        const at = spec.keyed!.keyPath ? `.${spec.keyed!.keyPath}` : "";
+        if (first !== undefined) fail(`${name}[${i}]${at}`, `duplicates ${name}[${first}]${at}: items are identified by ${spec.keyed!.keyLabel}`);
         else keys.set(key, i);
       });
     }
@@ -118,8 +119,12 @@ export function check(
   // Cross-field rules see only values that are known; they run even when a field failed on its own.
   if (def.rules) {
     const known: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(input)) if (!containsUnknown(v)) known[k] = v;
-    def.rules(known, fail);
+    const unknown = new Set<string>();
+    for (const [k, v] of Object.entries(input)) {
+      if (!containsUnknown(v)) known[k] = v;
+      else unknown.add(k);
+    }
+    def.rules(known, fail, unknown);
   }
   return { inputs: news, failures };
 }

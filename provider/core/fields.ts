@@ -33,6 +33,8 @@ export interface KeyedSpec {
   key: (item: Record<string, unknown>) => string;
   /** How a person reads the key in a check failure, e.g. "domain + key". */
   keyLabel: string;
+  /** The item member a duplicate-key failure points at (`credentials[2].name`); default: the item. */
+  keyPath?: string;
   /** The server id of an item in the response. */
   idField: string;
   /** Response-only item members (ids, timestamps): kept in outputs, never compared. */
@@ -49,7 +51,7 @@ export interface FieldSpec {
   kind: Kind;
   /** TSDoc for the input, taken from the seed's description. */
   doc: string;
-  /** zod schema of the input value (not for computed fields). */
+  /** zod schema of the input value (on a computed field, optional: it only types the output). */
   schema?: z.ZodType;
   required?: boolean;
   /** Request property name when it differs from the input name. */
@@ -78,6 +80,11 @@ export interface FieldSpec {
   appliesWhen?: (inputs: Record<string, unknown>) => boolean;
   /** Sibling fields (that the program set) sent along whenever this field is sent. */
   sendWith?: string[];
+  /**
+   * The server answers with a fuller object than it was sent (its defaults filled in): only the
+   * members the program set are compared (nested objects likewise); the rest never shows as drift.
+   */
+  partial?: boolean;
   keyed?: KeyedSpec;
 }
 
@@ -97,7 +104,8 @@ export interface ResourceApi {
    * outputs in state (empty on import; undefined when re-reading right after a write).
    */
   read(ctx: Ctx, id: string, props?: Record<string, unknown>): Promise<Wire | undefined>;
-  update(ctx: Ctx, id: string, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
+  /** `olds` are the outputs in state before the update (e.g. server-attached ids to keep). */
+  update(ctx: Ctx, id: string, body: Wire, inputs: Record<string, unknown>, olds?: Record<string, unknown>): Promise<Wire>;
   delete(ctx: Ctx, id: string, props: Record<string, unknown>): Promise<void>;
   /** Runs after a successful create or update (e.g. publishing a draft); may return a fresher body. */
   afterWrite?(ctx: Ctx, id: string, inputs: Record<string, unknown>, body: Wire): Promise<Wire | void>;
@@ -109,8 +117,12 @@ export interface ResourceDef {
   type: string;
   doc: string;
   fields: Record<string, FieldSpec>;
-  /** Cross-field rules, run at check after every field is valid on its own. */
-  rules?: (inputs: Record<string, unknown>, fail: (path: string, reason: string) => void) => void;
+  /**
+   * Cross-field rules, run at check after every field is valid on its own. `inputs` holds only known
+   * values; `unknown` names the inputs that are set but not known yet (preview), so a rule can tell
+   * "not set" from "not known" and let the latter pass.
+   */
+  rules?: (inputs: Record<string, unknown>, fail: (path: string, reason: string) => void, unknown: ReadonlySet<string>) => void;
   /** A name unique on the platform: a replacement that keeps it must delete before it creates. */
   uniqueName?: string;
   /** The id of the object in a response body. */
@@ -123,7 +135,7 @@ export interface ResourceDef {
 /** A resource table whose field types are kept (so the resource class is typed from it). */
 export type TypedDef<F extends Record<string, FieldSpec>> = Omit<ResourceDef, "fields"> & { fields: F };
 
-export function defineResource<const F extends Record<string, FieldSpec>>(def: TypedDef<F>): TypedDef<F> {
+export function defineResource<F extends Record<string, FieldSpec>>(def: TypedDef<F>): TypedDef<F> {
   for (const [name, f] of Object.entries(def.fields)) {
     if (f.kind !== "computed" && !f.schema) throw new Error(`${def.type}.${name}: an input field needs a schema`);
     if (f.kind === "keyed" && !f.keyed) throw new Error(`${def.type}.${name}: a keyed field needs its keyed spec`);
@@ -133,12 +145,12 @@ export function defineResource<const F extends Record<string, FieldSpec>>(def: T
 
 /** Field-spec builders: one line per field in a resource table. They keep the zod type, so the
  *  resource class's args and outputs are typed from the table. */
-type Opts = Omit<FieldSpec, "kind" | "schema" | "doc">;
-type Built<K extends Kind, S, O> = FieldSpec & { kind: K; schema: S } & O;
+type Opts<R extends boolean> = Omit<FieldSpec, "kind" | "schema" | "doc" | "required"> & { required?: R };
+type Built<K extends Kind, S, R extends boolean> = FieldSpec & { kind: K; schema: S } & (true extends R ? { required: true } : {});
 const build =
   <K extends Kind>(kind: K, extra: Partial<FieldSpec> = {}) =>
-  <S extends z.ZodType, const O extends Opts = {}>(schema: S, doc: string, o?: O): Built<K, S, O> =>
-    ({ kind, schema, doc, ...extra, ...o }) as Built<K, S, O>;
+  <S extends z.ZodType, R extends boolean = false>(schema: S, doc: string, o?: Opts<R>): Built<K, S, R> =>
+    ({ kind, schema, doc, ...extra, ...o }) as Built<K, S, R>;
 export const f = {
   scalar: build("scalar"),
   text: build("text"),
@@ -147,9 +159,9 @@ export const f = {
   object: build("object"),
   map: build("map"),
   forceNew: build("scalar", { forceNew: true }),
-  keyed: <S extends z.ZodType, const O extends Opts = {}>(schema: S, doc: string, keyed: KeyedSpec, o?: O) =>
-    ({ kind: "keyed", schema, doc, keyed, ...o }) as Built<"keyed", S, O>,
-  computed: <const O extends Opts = {}>(doc: string, o?: O) => ({ kind: "computed", doc, ...o }) as FieldSpec & { kind: "computed" } & O,
+  keyed: <S extends z.ZodType, R extends boolean = false>(schema: S, doc: string, keyed: KeyedSpec, o?: Opts<R>) =>
+    ({ kind: "keyed", schema, doc, keyed, ...o }) as Built<"keyed", S, R>,
+  computed: (doc: string, o?: Opts<false>) => ({ kind: "computed", doc, ...o }) as FieldSpec & { kind: "computed" },
 };
 
 /** The request property name of a field. */

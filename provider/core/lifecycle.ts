@@ -106,7 +106,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       const ctx = ctxFor(def, client(), [...secretValues(def, news), ...secretValues(def, olds)], "update");
       const body = planUpdate(def, olds, news);
       const sent = [...sentFields(def, body)].filter((n) => news[n] !== undefined);
-      let res: Wire | undefined = Object.keys(body).length ? await def.api.update(ctx, id, body, news) : undefined;
+      let res: Wire | undefined = Object.keys(body).length ? await def.api.update(ctx, id, body, news, olds) : undefined;
       if (def.api.afterWrite) res = (await def.api.afterWrite(ctx, id, news, res ?? {})) || res;
       if (!res || !Object.keys(res).length) res = await def.api.read(ctx, id);
       if (!res) throw new Error(`${def.platform}.${def.type} ${id} disappeared during the update`);

@@ -60,10 +60,19 @@ function fillMissingSecrets(spec: FieldSpec, desired: unknown, current: unknown)
   return fill(desired, current);
 }
 
+/** The members of `current` that `desired` sets, recursively through nested objects (`partial` fields). */
+export function projectOnto(desired: unknown, current: unknown): unknown {
+  if (!isObject(desired) || !isObject(current)) return current;
+  const out: Props = {};
+  for (const k of Object.keys(desired)) out[k] = projectOnto(desired[k], current[k]);
+  return out;
+}
+
 export function fieldEqual(spec: FieldSpec, desired: unknown, current: unknown, imported: boolean): boolean {
   if (imported && spec.secret && current === undefined) return true;
   if (imported && spec.secretMembers) current = fillMissingSecrets(spec, desired, current);
-  return deepEqual(norm(spec, desired), norm(spec, current));
+  const d = norm(spec, desired);
+  return deepEqual(d, spec.partial ? projectOnto(d, norm(spec, current)) : norm(spec, current));
 }
 
 export type FieldChange = { name: string; action: "set" | "clear"; replace: boolean };

@@ -9,7 +9,22 @@ import type { z } from "zod";
 import { holdsSecret, type FieldSpec, type ResourceDef, type TypedDef } from "./fields";
 import { isObject } from "./values";
 
-/** The provider object Pulumi serializes: a few hundred bytes, the same for every resource of a type. */
+/**
+ * The provider object of a type. Each type's shell is the whole `module.exports` of its own module
+ * (`provider/shells/<platform>.<Type>`), so when the package is installed in a program's
+ * node_modules, the SDK's closure serializer stores just `require("pulumi-agents/shells/<type>")`
+ * (under 300 bytes); run from a source checkout it stores the shell by value (about 2 KB). Either
+ * way the methods `require("pulumi-agents/host")` at call time and run the installed code.
+ */
+export function shellOf(token: string): pulumi.dynamic.ResourceProvider {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`../shells/${token.replace(":", ".")}`);
+  } catch {
+    throw new Error(`pulumi-agents: no provider shell module for ${token} (add provider/shells/${token.replace(":", ".")}.ts)`);
+  }
+}
+
 export function shell(token: string): pulumi.dynamic.ResourceProvider {
   return {
     configure: (req) => require("pulumi-agents/host").configure(req),
@@ -40,7 +55,7 @@ export type ArgsOf<F extends Fields> = { [K in Extract<RequiredKeys<F>, InputKey
 
 /** The output properties of a resource class, derived from its table. */
 export type OutputsOf<F extends Fields> = {
-  readonly [K in keyof F]: pulumi.Output<F[K] extends { kind: "computed" } ? string : InputOf<F[K]>>;
+  readonly [K in keyof F]: pulumi.Output<F[K] extends { kind: "computed" } ? (F[K] extends { schema: z.ZodType } ? InputOf<F[K]> : string) : InputOf<F[K]>>;
 };
 
 /**
@@ -82,7 +97,7 @@ export type ResourceClass<F extends Fields> = {
 export function resourceClass<F extends Fields>(def: TypedDef<F>): ResourceClass<F> {
   const token = `${def.platform}:${def.type}`;
   const secretOutputs = Object.entries(def.fields).filter(([, s]) => holdsSecret(s)).map(([n]) => n);
-  const provider = shell(token);
+  const provider = shellOf(token);
   class AgentResource extends pulumi.dynamic.Resource {
     static readonly definition = def;
     constructor(name: string, args: ArgsOf<F>, opts: pulumi.CustomResourceOptions = {}) {

@@ -4,7 +4,7 @@
  * Also the read-back check: what the server dropped or rewrote is reported and remembered.
  */
 import { inputFields, type FieldSpec, type ResourceDef, type Wire } from "./fields";
-import { managedOf, norm } from "./plan";
+import { fieldEqual, managedOf, norm, projectOnto } from "./plan";
 import { clean, deepEqual, isObject } from "./values";
 
 type Props = Record<string, unknown>;
@@ -16,7 +16,12 @@ export function serverValue(name: string, spec: FieldSpec, body: Wire): unknown 
   return spec.fromWire ? spec.fromWire(raw, body) : raw;
 }
 
-/** Server items in the order of the source list (by key), server-only items last, secrets carried over. */
+/**
+ * Server items in the order of the source list (by key), server-only items last, secrets carried over.
+ * An item the server holds in a form equivalent to the source's (the field's `normalize`: an
+ * uppercased name, a reformatted date) keeps the source's spelling plus the server's computed
+ * members, so read's inputs match the program and a refresh shows no change.
+ */
 function mergeKeyed(spec: FieldSpec, server: unknown, source: unknown): unknown {
   if (!Array.isArray(server)) return server;
   const k = spec.keyed!;
@@ -28,6 +33,12 @@ function mergeKeyed(spec: FieldSpec, server: unknown, source: unknown): unknown 
     for (const m of spec.secretMembers ?? []) {
       if (s && s[m] !== undefined) out[m] = s[m];
       else delete out[m]; // never keep what the server echoes for a write-only member
+    }
+    if (s && !deepEqual(s, out) && deepEqual(norm(spec, [s]), norm(spec, [out]))) {
+      const kept: Props = {};
+      for (const [m, v] of Object.entries(s)) if (!k.itemComputed.includes(m)) kept[m] = v;
+      for (const m of k.itemComputed) if (out[m] !== undefined) kept[m] = out[m];
+      return kept;
     }
     return out;
   });
@@ -69,6 +80,8 @@ export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
       v = serverValue(name, spec, body);
       if (spec.kind === "keyed") v = mergeKeyed(spec, v, source[name]);
       else if (spec.secretMembers) v = mergeObjectSecrets(spec, v, source[name]);
+      // A partial field shows only the members the program set, so read's inputs match the program.
+      if (spec.partial && source[name] !== undefined && source[name] !== null) v = projectOnto(norm(spec, source[name]), v);
       const r = rewrites[name];
       // The server's accepted rewrite of what was sent is not drift: keep showing what was sent.
       if (r && deepEqual(norm(spec, v), norm(spec, r.got))) v = r.sent;
@@ -79,6 +92,9 @@ export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
   if (Object.keys(rewrites).length) out.__rewrites = rewrites;
   return clean(out);
 }
+
+const withoutMembers = (item: Props, members: string[]): Props =>
+  Object.fromEntries(Object.entries(item).filter(([m]) => !members.includes(m)));
 
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v).slice(0, 120));
 
@@ -100,7 +116,7 @@ export function readBack(
     if (!spec || spec.providerOnly || spec.createOnly || spec.secret || desired[name] === undefined) continue;
     delete rewrites[name];
     const got = state[name];
-    if (deepEqual(norm(spec, desired[name]), norm(spec, got))) continue;
+    if (fieldEqual(spec, desired[name], got, false)) continue;
     rewrites[name] = { sent: desired[name], got };
     const detail = spec.secretMembers ? "" : `: sent ${show(desired[name])}, it kept ${show(got)}`;
     warnings.push(
@@ -118,7 +134,14 @@ export function readInputs(def: ResourceDef, props: Props): Props {
   for (const [name, spec] of inputFields(def)) {
     const v = props[name];
     if (v === undefined || v === null) continue;
-    if (managed ? managed.includes(name) : !(spec.secret || spec.providerOnly || spec.createOnly)) inputs[name] = v;
+    // An import does not name fields whose removal is rejected: check would read a program that
+    // leaves them unset as a removal (its olds are these inputs) and fail the import.
+    const rejects = !!spec.onRemove && "reject" in spec.onRemove;
+    if (managed ? managed.includes(name) : !(spec.secret || spec.providerOnly || spec.createOnly || rejects)) inputs[name] = v;
+    // What the program manages comes back in the program's shape: keyed items without server-set members.
+    if (managed && inputs[name] !== undefined && spec.keyed && Array.isArray(v)) {
+      inputs[name] = v.map((item) => (isObject(item) ? withoutMembers(item, spec.keyed!.itemComputed) : item));
+    }
   }
   return inputs;
 }

@@ -1,0 +1,99 @@
+/**
+ * Core additions for keyed collections and cross-field rules (asteroid.AgentProfile needed them):
+ * - rules learn which inputs are set but not known yet (preview), so "not set" differs from "unknown";
+ * - `keyed.keyPath` points a duplicate-key failure at the member (`creds[1].name`);
+ * - an item the server holds in an equivalent form keeps the program's spelling in state;
+ * - read's inputs for managed keyed fields come back in the program's shape (no server ids).
+ */
+import { z } from "zod";
+import { check } from "../../provider/core/check";
+import { defineResource, f } from "../../provider/core/fields";
+import { diff } from "../../provider/core/plan";
+import { readInputs, toState } from "../../provider/core/state";
+import { UNKNOWN } from "../../provider/core/values";
+
+type P = Record<string, unknown>;
+const seen: { known: P; unknown: string[] }[] = [];
+
+const def = defineResource({
+  platform: "test",
+  type: "Keyed",
+  doc: "keyed collections and rules",
+  fields: {
+    mode: f.scalar(z.enum(["a", "b"]), "mode"),
+    extra: f.scalar(z.string(), "only in mode b"),
+    creds: f.keyed(z.array(z.object({ name: z.string().min(1), data: z.string().min(1) })), "credentials", {
+      key: (i) => String(i.name).toUpperCase(), keyLabel: "name (case-insensitive)", keyPath: "name", idField: "id", itemComputed: ["id", "createdAt"],
+      add: "add", remove: "remove", update: "update",
+    }, { secretMembers: ["data"], normalize: (v: unknown) => (Array.isArray(v) ? v.map((c) => ({ ...c, name: String(c.name).toUpperCase() })) : v) }),
+    cookies: f.keyed(z.array(z.object({ key: z.string(), at: z.string().optional(), value: z.string() })), "cookies", {
+      key: (i) => String(i.key), keyLabel: "key", idField: "id", itemComputed: ["id"], add: "cookiesToAdd", remove: "cookiesToDelete",
+    }, {
+      secretMembers: ["value"],
+      normalize: (v: unknown) => (Array.isArray(v) ? v.map((c) => (c.at ? { ...c, at: new Date(c.at).toISOString() } : c)) : v),
+    }),
+  },
+  rules: (known, fail, unknown) => {
+    seen.push({ known, unknown: [...unknown] });
+    if (unknown.has("mode")) return;
+    if (known.mode !== "b" && (known.extra !== undefined || unknown.has("extra"))) fail("extra", "only with mode b");
+  },
+  idOf: (b) => String(b.id),
+  api: { create: async () => ({}), read: async () => undefined, update: async () => ({}), delete: async () => undefined },
+});
+
+describe("rules see which inputs are not known yet", () => {
+  beforeEach(() => (seen.length = 0));
+  test("a set-but-unknown input is named in `unknown`, never in the known inputs", () => {
+    expect(check(def, {}, { mode: "a", extra: UNKNOWN, creds: [{ name: UNKNOWN, data: "x" }] }).failures).toEqual([{ property: "extra", reason: "only with mode b" }]);
+    expect(seen).toEqual([{ known: { mode: "a" }, unknown: ["extra", "creds"] }]);
+  });
+  test("an unknown input that decides a rule lets it pass", () => {
+    expect(check(def, {}, { mode: UNKNOWN, extra: "x" }).failures).toEqual([]);
+  });
+  test("a known violation still fails", () => {
+    expect(check(def, {}, { extra: "x" }).failures).toEqual([{ property: "extra", reason: "only with mode b" }]);
+  });
+});
+
+describe("keyed duplicates", () => {
+  test("keyPath points the failure at the key member", () => {
+    expect(check(def, {}, { creds: [{ name: "gh", data: "1" }, { name: "GH", data: "2" }] }).failures).toEqual([
+      { property: "creds[1].name", reason: "duplicates creds[0].name: items are identified by name (case-insensitive)" },
+    ]);
+  });
+  test("without keyPath the failure names the item", () => {
+    expect(check(def, {}, { cookies: [{ key: "k", value: "1" }, { key: "k", value: "2" }] }).failures.map((x) => x.property)).toEqual(["cookies[1]"]);
+  });
+});
+
+describe("keyed items in state keep the program's spelling when the server's form is equivalent", () => {
+  const server = {
+    creds: [{ id: "i1", name: "GITHUB_TOKEN", data: "****", createdAt: "t1" }, { id: "i2", name: "OTHER", createdAt: "t2" }],
+    cookies: [{ id: "c1", key: "sid", at: "2030-01-01T00:00:00.000Z", value: "****" }],
+  };
+  const applied = { creds: [{ name: "github_token", data: "s1" }], cookies: [{ key: "sid", at: "2030-01-01T00:00:00Z", value: "v1" }] };
+
+  test("a case-only or format-only difference keeps what was sent, plus the server's computed members", () => {
+    const st = toState(def, server, { applied, managed: ["creds", "cookies"] });
+    expect(st.creds).toEqual([{ name: "github_token", data: "s1", id: "i1", createdAt: "t1" }, { id: "i2", name: "OTHER", createdAt: "t2" }]);
+    expect(st.cookies).toEqual([{ key: "sid", at: "2030-01-01T00:00:00Z", value: "v1", id: "c1" }]);
+  });
+
+  test("a real difference shows the server's value (drift stays visible)", () => {
+    const st = toState(def, { ...server, cookies: [{ id: "c1", key: "sid", at: "2031-01-01T00:00:00.000Z" }] }, { applied, managed: ["cookies"] });
+    expect(st.cookies).toEqual([{ id: "c1", key: "sid", at: "2031-01-01T00:00:00.000Z", value: "v1" }]);
+    expect(diff(def, st, applied).changes).toBe(true);
+  });
+
+  test("read's inputs for managed keyed fields match the program: no server ids or timestamps", () => {
+    const st = toState(def, server, { applied, managed: ["creds", "cookies"] });
+    const again = toState(def, server, { prev: st, managed: ["creds", "cookies"] });
+    expect(again).toEqual(st);
+    expect(readInputs(def, again)).toEqual({
+      creds: [{ name: "github_token", data: "s1" }, { name: "OTHER" }],
+      cookies: applied.cookies,
+    });
+    expect(diff(def, again, { creds: [{ name: "github_token", data: "s1" }, { name: "OTHER", data: "x" }], cookies: applied.cookies }).changes).toBe(true);
+  });
+});

@@ -39,6 +39,10 @@ export class EmulatorControl {
   clear(): Promise<unknown> {
     return this.call("DELETE", "/requests");
   }
+  /** Drops every pending fault. */
+  clearFaults(): Promise<unknown> {
+    return this.call("DELETE", "/faults");
+  }
   fault(f: FaultSpec): Promise<unknown> {
     return this.call("POST", "/faults", f);
   }

@@ -7,12 +7,13 @@
  * `Stack` models the engine's side: state per resource, secret marking (the host answers Configure
  * with acceptSecrets=false), and verbs that read like the CLI: preview, up, refresh, destroy, import.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { shell, secretize } from "../../provider/core/resource";
+import { secretize } from "../../provider/core/resource";
 import { holdsSecret, type ResourceDef } from "../../provider/core/fields";
 import { resources } from "../../provider/registry";
 import { deepEqual, isObject, UNKNOWN } from "../../provider/core/values";
@@ -21,7 +22,6 @@ import { deepEqual, isObject, UNKNOWN } from "../../provider/core/values";
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
 
 export const REPO = path.resolve(__dirname, "../../..");
 type Props = Record<string, unknown>;
@@ -34,22 +34,54 @@ export const secret = (v: unknown) => new Secret(v);
 /** A value not known at preview time (an output of a resource not created yet). */
 export const unknown = () => UNKNOWN;
 
-const serialized = new Map<string, Promise<string>>();
-/** The `__provider` text, produced by the SDK's serializer exactly as `pulumi.dynamic.Resource` does. */
-export function serializeProvider(token: string): Promise<string> {
-  let p = serialized.get(token);
-  if (!p) {
-    const provider = shell(token);
-    serialized.set(token, (p = serializeFunction(() => provider, { allowSecrets: true }).then((sf: { text: string }) => sf.text)));
+const SERIALIZE = `
+const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+(async () => {
+  const out = {};
+  for (const t of JSON.parse(process.argv[1])) {
+    const provider = require("pulumi-agents/shells/" + t.replace(":", "."));
+    out[t] = (await serializeFunction(() => provider, { allowSecrets: true })).text;
   }
-  return p!;
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });`;
+
+let serialized: Record<string, string> | undefined;
+/**
+ * The \`__provider\` text of a type, produced by the SDK's serializer exactly as \`pulumi.dynamic.Resource\`
+ * does in a user's program: run with the program folder as working directory and the package installed
+ * in its node_modules (a link to this checkout, symlinks preserved as npm leaves them). Cached on disk
+ * per build, since every test file needs it.
+ */
+export async function serializeProvider(token: string): Promise<string> {
+  if (!serialized) {
+    const tokens = Object.keys(resources).sort();
+    const shellDir = path.join(REPO, "bin/provider/shells");
+    const stamp = [...fs.readdirSync(shellDir).map((f) => fs.statSync(path.join(shellDir, f)).mtimeMs), fs.statSync(path.join(REPO, "bin/provider/core/resource.js")).mtimeMs, tokens.join()].join("|");
+    const cache = path.join(os.tmpdir(), `pulumi-agents-providers-${createHash("sha1").update(REPO + stamp).digest("hex").slice(0, 12)}.json`);
+    if (fs.existsSync(cache)) serialized = JSON.parse(fs.readFileSync(cache, "utf8"));
+    else {
+      const r = spawnSync(process.execPath, ["--preserve-symlinks", "--no-deprecation", "--no-warnings", "-e", SERIALIZE, JSON.stringify(tokens)], {
+        cwd: makeProgramDir(),
+        env: { ...process.env, NODE_PATH: path.join(REPO, "node_modules") },
+        encoding: "utf8",
+      });
+      if (r.status !== 0) throw new Error(`serializing providers failed: ${r.stderr}`);
+      serialized = JSON.parse(r.stdout) as Record<string, string>;
+      fs.writeFileSync(cache, r.stdout);
+    }
+  }
+  const text = serialized![token];
+  if (!text) throw new Error(`no provider shell for ${token}`);
+  return text;
 }
 
 /** A throwaway Pulumi program folder outside the repo with `node_modules/pulumi-agents` -> this package. */
 export function makeProgramDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-agents-prog-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pa-program-"));
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(REPO, path.join(dir, "node_modules", "pulumi-agents"), "dir");
+  // As npm installs a program: @pulumi/pulumi beside pulumi-agents.
+  fs.symlinkSync(path.join(REPO, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "program", private: true }));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: program\nruntime: nodejs\n");
   return dir;
@@ -70,11 +102,11 @@ export class Host {
     readonly programDir: string,
   ) {}
 
-  static async start(config: Record<string, string | undefined>, programDir = makeProgramDir()): Promise<Host> {
+  static async start(config: Record<string, string | undefined>, programDir = makeProgramDir(), env: NodeJS.ProcessEnv = {}): Promise<Host> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [REPO] });
     const proc = spawn(process.execPath, [entry, "127.0.0.1:0"], {
       cwd: programDir,
-      env: { ...process.env, PULUMI_PROJECT: "program", PULUMI_STACK: "test" },
+      env: { ...process.env, PULUMI_PROJECT: "program", PULUMI_STACK: "test", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const port = await new Promise<string>((resolve, reject) => {
@@ -97,6 +129,26 @@ export class Host {
     req.setAcceptresources(true);
     await call(client, "configure", req);
     return host;
+  }
+
+  /**
+   * What the provider printed (warnings reach `pulumi up` output this way) from line `from` on. The
+   * host writes stderr asynchronously after answering, so this waits until `until` matches, or until
+   * stderr has been quiet for 200 ms, at most 3 s.
+   */
+  async output(from = 0, until?: RegExp): Promise<string> {
+    const deadline = Date.now() + 3000;
+    let seen = -1;
+    let quietSince = Date.now();
+    for (;;) {
+      const text = this.stderr.slice(from).join("\n");
+      if (until?.test(text) || Date.now() > deadline) return text;
+      if (this.stderr.length !== seen) {
+        seen = this.stderr.length;
+        quietSince = Date.now();
+      } else if (!until && Date.now() - quietSince >= 200) return text;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   async check(urn: string, olds: Props, news: Props) {

@@ -35,6 +35,8 @@ const plain = (v: unknown): unknown =>
 /** A program's resources across runs: the default stack plus one per explicit provider. */
 export class ProgramStack {
   readonly providers = new Map<string, Stack>();
+  /** The inputs each explicit provider was registered with, as the SDK sent them (secrets marked). */
+  readonly providerInputs = new Map<string, Record<string, unknown>>();
   constructor(readonly stack: Stack) {}
 
   private stackFor(provider: string | undefined): Stack {
@@ -61,6 +63,7 @@ export class ProgramStack {
             if (args.type === PROVIDER) {
               const urn = `urn:pulumi:${opts.stack ?? "dev"}::${opts.project ?? "program"}::${PROVIDER}::${args.name}`;
               if (!this.providers.has(urn)) {
+                this.providerInputs.set(args.name, fromSdk(args.inputs) as Record<string, unknown>);
                 const config = plain(fromSdk(args.inputs)) as Record<string, string>;
                 this.providers.set(urn, new Stack(await Host.start(config, this.stack.host.programDir)));
               }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EmuRequest, EmuResponse, Handler, PlatformContext, PlatformModule } from "./server";
+import { profileRoutes } from "./asteroid-profiles";
 
 export const err = (code: number, message: string): EmuResponse => ({ status: code, body: { code, message } });
 export const isUuid = (v: unknown) => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
@@ -71,5 +72,5 @@ export const asteroidModule: PlatformModule = {
   defaultKey: "asteroid-test-key",
   auth: (req: EmuRequest, key) =>
     key && req.headers["x-asteroid-agents-api-key"] !== key ? err(401, "Unauthorized: missing or invalid X-Asteroid-Agents-Api-Key") : undefined,
-  routes: [...poolRoutes],
+  routes: [...poolRoutes, ...profileRoutes],
 };

@@ -7,4 +7,8 @@
  * ```
  */
 export * as asteroid from "./asteroid";
+export * as everruns from "./everruns";
+export * as odeus from "./odeus";
+export * as letta from "./letta";
 export { Provider, type ProviderArgs, type PlatformCredentials } from "./core/resource";
+export * as manifest from "./manifest";

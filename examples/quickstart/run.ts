@@ -13,18 +13,18 @@ import { program } from "./program";
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "+-", same: " ", delete: "-" };
 
-function printSteps(title: string, steps: Step[]): void {
-  console.log(`\n${title}`);
-  console.log(`     ${"Type".padEnd(52)}${"Name".padEnd(12)}Plan`);
+function printSteps(log: (s: string) => void, title: string, steps: Step[]): void {
+  log(`\n${title}`);
+  log(`     ${"Type".padEnd(52)}${"Name".padEnd(12)}Plan`);
   for (const s of steps) {
     const type = s.urn.split("::")[2];
     const detail = s.op === "update" || s.op === "replace" ? `  [diff: ${s.diffKeys.map((k) => `~${k}`).join(", ")}]` : "";
-    console.log(` ${(SYMBOL[s.op] ?? "?").padEnd(3)} ${type.padEnd(52)}${s.name.padEnd(12)}${s.op}${detail}`);
+    log(` ${(SYMBOL[s.op] ?? "?").padEnd(3)} ${type.padEnd(52)}${s.name.padEnd(12)}${s.op}${detail}`);
   }
   const counts = new Map<string, number>();
   for (const s of steps) counts.set(s.op, (counts.get(s.op) ?? 0) + 1);
-  console.log("Resources:");
-  for (const [op, n] of counts) console.log(`    ${SYMBOL[op] === " " ? "" : `${SYMBOL[op]} `}${n} ${op === "same" ? "unchanged" : `to ${op}`}`);
+  log("Resources:");
+  for (const [op, n] of counts) log(`    ${SYMBOL[op] === " " ? "" : `${SYMBOL[op]} `}${n} ${op === "same" ? "unchanged" : `to ${op}`}`);
 }
 
 export async function main(log = console.log): Promise<void> {
@@ -34,22 +34,22 @@ export async function main(log = console.log): Promise<void> {
   const project = { project: "pulumi-agents-quickstart", stack: "dev" };
   try {
     log(`emulator listening on ${emu.url} (asteroid baseUrl ${emu.baseUrl("asteroid")})`);
-    printSteps("Previewing update (dev):", (await prog.run(program, { preview: true, ...project })).steps);
+    printSteps(log, "Previewing update (dev):", (await prog.run(program, { preview: true, ...project })).steps);
     const up = await prog.run(program, { preview: false, ...project });
     if (up.errors.length) throw up.errors[0];
-    printSteps("Updating (dev):", up.steps);
+    printSteps(log, "Updating (dev):", up.steps);
     const pool = up.steps[0] && prog.stack.get(up.steps[0].token, up.steps[0].name)!;
     log(`Outputs:\n    poolId  : "${pool.id}"\n    strategy: "${pool.outputs.selectionStrategy}"`);
 
-    printSteps("Previewing update (dev) again, nothing changed:", (await prog.run(program, { preview: true, ...project })).steps);
+    printSteps(log, "Previewing update (dev) again, nothing changed:", (await prog.run(program, { preview: true, ...project })).steps);
 
     log(`\nSomeone switches the pool to most_recently_used in the Asteroid console...`);
     await ctl.edit("asteroid", "pools", pool.id, { selectionStrategy: "most_recently_used" });
     const refreshed = await prog.refresh();
     log(`\nRefreshing (dev):`);
     for (const r of refreshed) log(`  ~ ${r.name}: ${r.changedOutputs.length ? `drift in ${r.changedOutputs.join(", ")}` : "no drift"}`);
-    printSteps("Previewing update (dev) after refresh (what `pulumi preview --refresh --expect-no-changes` fails on):", (await prog.run(program, { preview: true, ...project })).steps);
-    printSteps("Updating (dev), healing the drift:", (await prog.run(program, { preview: false, ...project })).steps);
+    printSteps(log, "Previewing update (dev) after refresh (what `pulumi preview --refresh --expect-no-changes` fails on):", (await prog.run(program, { preview: true, ...project })).steps);
+    printSteps(log, "Updating (dev), healing the drift:", (await prog.run(program, { preview: false, ...project })).steps);
 
     const destroyed = await prog.destroy();
     log(`\nDestroying (dev):\n${destroyed.map((n) => `  - ${n} deleted`).join("\n")}\nResources:\n    - ${destroyed.length} deleted`);

@@ -1,7 +1,8 @@
 /**
  * The two generated files shipped at the package root, from the registered field tables:
  * `schema.json` (the Pulumi package schema) and `manifest.schema.json` (the JSON Schema of a YAML
- * manifest). `npm run schema` writes them; a test fails when the checked-in files differ.
+ * manifest), plus the field reference inside README.md. `npm run schema` writes them; a test fails
+ * when the checked-in files differ.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,6 +10,7 @@ import type { ResourceDef } from "../core/fields";
 import { resources as registry } from "../registry";
 import { manifestSchema } from "./manifest";
 import { packageSchema } from "./package";
+import { withReference } from "./reference";
 
 export { manifestSchema } from "./manifest";
 export { packageSchema, resourceToken, replacesOnChange } from "./package";
@@ -31,6 +33,15 @@ export function writeSchemas(dir: string): string[] {
     if (old === content) continue;
     fs.writeFileSync(file, content);
     changed.push(name);
+  }
+  const readme = path.join(dir, "README.md");
+  if (fs.existsSync(readme)) {
+    const old = fs.readFileSync(readme, "utf8");
+    const next = withReference(old, registry);
+    if (next !== old) {
+      fs.writeFileSync(readme, next);
+      changed.push("README.md");
+    }
   }
   return changed;
 }

@@ -2,8 +2,9 @@
  * Letta (seed 003 and api/letta.md): Bearer auth when a key is configured, FastAPI `{detail}` errors
  * and 422 validation bodies, agents created with server-side defaults (base tools, default blocks,
  * model settings, timezone, initial messages), GET that omits relations unless asked with
- * `include=agent.tags` etc., PATCH where `null` and omitted both mean "no change", and a `run`
- * control that makes an agent edit itself the way a running agent does.
+ * `include=agent.tags` etc., PATCH where `null` and omitted both mean "no change", a `run`
+ * control that makes an agent edit itself the way a running agent does, and a `version` control
+ * choosing seed-era PATCH quirks (the default) or the last version's.
  *
  * Agents are stored with their relations as id lists (`tool_ids`, `block_ids`, `source_ids`,
  * `identity_ids`), secrets as a map, and the model as `llm_config`, so out-of-band edits through
@@ -194,6 +195,8 @@ function randomUUIDFor(agentId: string, key: string): string {
 /* ---------- routes ---------- */
 
 const ALL = new Set(RELATIONS);
+/** Which server behaviour PATCH follows (api/letta.md §5): "seed" (default) or "last". */
+const versionOf = (c: PlatformContext): string => String(col(c, "settings").get("global")?.version ?? "seed");
 const agents = (c: PlatformContext) => col(c, "agents");
 const USER = "user-00000000-0000-4000-8000-000000000000";
 
@@ -302,14 +305,18 @@ const modifyAgent: Handler = (req, c) => {
   }
   if (given(b, "tool_rules")) a.tool_rules = withRuleDefaults(b.tool_rules);
   // `hidden` is silently ignored: it is missing from the server's update code.
-  const secretsOrEnv = isObj(b.secrets) && Object.keys(b.secrets).length ? b.secrets : b.tool_exec_environment_variables;
+  const seedEra = versionOf(c) === "seed";
+  const secretsOrEnv = given(b, "secrets") && (!seedEra || Object.keys(b.secrets as Obj).length) ? b.secrets : b.tool_exec_environment_variables;
   if (secretsOrEnv !== undefined && secretsOrEnv !== null) a.secrets = { ...(secretsOrEnv as Obj) }; // `{}` alone is a no-op (seed era)
   let llm = a.llm_config as Obj;
   if (given(b, "model")) llm = llmConfig(String(b.model), b.context_window_limit); // rebuilt from defaults
   else if (given(b, "context_window_limit")) llm = llmConfig(String(llm.handle), b.context_window_limit);
   if (isObj(b.model_settings)) applySettings(llm, b.model_settings);
   // Deprecated parallel_tool_calls defaults to false: a PATCH that omits it resets it (seed: "Defaults to false").
-  if (!("parallel_tool_calls" in b)) llm.parallel_tool_calls = false;
+  // The last version defaults it to null: omitted means unchanged.
+  if (!("parallel_tool_calls" in b)) {
+    if (seedEra) llm.parallel_tool_calls = false;
+  }
   else if (typeof b.parallel_tool_calls === "boolean") llm.parallel_tool_calls = b.parallel_tool_calls;
   a.llm_config = llm;
   if (given(b, "embedding")) a.embedding_config = { handle: b.embedding, embedding_model: String(b.embedding).split("/")[1], embedding_dim: 1536 };
@@ -359,6 +366,18 @@ const run: Handler = (req, c) => {
   return { status: 200, body: { agentId: a.id, messageIds: a.message_ids, block: block?.id ?? null } };
 };
 
+/**
+ * `POST /_emulator/letta/version {version}`: "seed" (the default) behaves like the seed-era server, where
+ * `secrets: {}` alone is a no-op and a PATCH without `parallel_tool_calls` resets it to false; "last" like the
+ * last version, where `secrets: {}` clears and an omitted `parallel_tool_calls` leaves it alone.
+ */
+const version: Handler = (req, c) => {
+  const v = body(req).version;
+  if (v !== "seed" && v !== "last") return detail(422, 'version must be "seed" or "last"');
+  col(c, "settings").set("global", { id: "global", version: v });
+  return { status: 204 };
+};
+
 export const lettaModule: PlatformModule = {
   name: "letta",
   defaultKey: "letta-test-key",
@@ -373,5 +392,5 @@ export const lettaModule: PlatformModule = {
     ...objectRoutes("sources", "sources", "source", (b) => ({ name: b.name ?? "source", description: b.description ?? null })),
     ...objectRoutes("identities", "identities", "identity", (b) => ({ identifier_key: b.identifier_key ?? "id", name: b.name ?? "identity", identity_type: b.identity_type ?? "user" })),
   ],
-  controls: { run },
+  controls: { run, version },
 };

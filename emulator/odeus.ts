@@ -74,7 +74,7 @@ function apply(agent: Rec, b: Rec): void {
   if ("name" in b) agent.name = b.name;
   if ("description" in b) agent.description = b.description;
   if ("instruction" in b) agent.instruction = b.instruction;
-  if ("emoji" in b) agent.emojiIcon = b.emoji === "" ? null : b.emoji;
+  if ("emoji" in b) agent.emojiIcon = b.emoji; // only null clears it (seed): "" is stored as sent
   if ("model" in b) agent.model = b.model;
   if ("creativity" in b) agent.temperature = b.creativity;
   if ("inputType" in b) agent.inputType = b.inputType;

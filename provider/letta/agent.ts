@@ -160,6 +160,13 @@ function attached(res: Wire, record: { tools?: unknown; blocks?: unknown } | "cr
   return out;
 }
 
+/** Whether a response still lists secrets (values are never looked at). */
+const holdsSecrets = (b: Wire) =>
+  [b.secrets, b.tool_exec_environment_variables].some((x) => (Array.isArray(x) ? x.length > 0 : isObject(x) && Object.keys(x).length > 0));
+/** The server's parallel-tool-calls setting in a response, when it shows one. */
+const parallelToolCallsOf = (b: Wire): unknown =>
+  (isObject(b.model_settings) ? b.model_settings.parallel_tool_calls : undefined) ?? llm(b).parallel_tool_calls;
+
 const INCLUDE = ["agent.tags", "agent.tools", "agent.blocks", "agent.sources", "agent.identities"];
 const path = (id?: string) => (id ? `/v1/agents/${encodeURIComponent(id)}` : "/v1/agents/");
 
@@ -343,17 +350,26 @@ export const agent = defineResource({
       // PATCH replaces these lists wholesale: keep what the server attached by itself.
       if (Array.isArray(send.tool_ids)) send.tool_ids = uniq([...(send.tool_ids as string[]), ...ids(olds.baseToolIds)]);
       if (Array.isArray(send.block_ids)) send.block_ids = uniq([...(send.block_ids as string[]), ...ids(olds.baseBlockIds)]);
-      // Seed-era servers read `secrets or tool_exec_environment_variables`: `{}` alone is a no-op.
-      if (isObject(send.secrets) && !Object.keys(send.secrets).length) send.tool_exec_environment_variables = {};
-      // The deprecated top-level parallel_tool_calls defaults to false: a PATCH without it resets it.
-      const ptc = isObject(inputs.modelSettings) ? (renameKeys(inputs.modelSettings, camel) as Props).parallelToolCalls : undefined;
-      if (typeof ptc === "boolean") send.parallel_tool_calls = ptc;
-      let res: Wire;
-      try {
-        res = (await ctx.http.request("PATCH", path(id), { body: send })).body as Wire;
-      } catch (e) {
-        return explain404(e, send);
+      const patch = async (b: Wire): Promise<Wire> => {
+        try {
+          return (await ctx.http.request("PATCH", path(id), { body: b })).body as Wire;
+        } catch (e) {
+          return explain404(e, b);
+        }
+      };
+      let res = await patch(send);
+      // Deprecated fields go out only when the answer shows a seed-era server that needs them (api/letta.md
+      // §5, §8.8-9), in one follow-up PATCH; a current server gets exactly the changed fields.
+      const fix: Wire = {};
+      // Seed-era servers read `secrets or tool_exec_environment_variables`: `secrets: {}` alone is a no-op.
+      if (isObject(send.secrets) && !Object.keys(send.secrets).length && holdsSecrets(res)) {
+        Object.assign(fix, { secrets: {}, tool_exec_environment_variables: {} });
       }
+      // Seed-era servers default the deprecated top-level parallel_tool_calls to false: a PATCH without it resets it.
+      const ptc = isObject(inputs.modelSettings) ? (renameKeys(inputs.modelSettings, camel) as Props).parallelToolCalls : undefined;
+      // (A follow-up made for secrets would reset it too.)
+      if (ptc === true && (parallelToolCallsOf(res) === false || Object.keys(fix).length)) fix.parallel_tool_calls = true;
+      if (Object.keys(fix).length) res = await patch(fix);
       return attached(res, { tools: olds.baseToolIds, blocks: olds.baseBlockIds }, { tools: inputs.toolIds, blocks: inputs.blockIds });
     },
     async delete(ctx, id) {

@@ -48,8 +48,10 @@ const items = (v: unknown): Item[] => (Array.isArray(v) ? v.filter(isObject) : [
 const str = (v: unknown, dflt = ""): unknown => (v === undefined || v === null ? dflt : v);
 
 /** `requiresConfirmation` is always explicit: its default (true today) has changed over time. */
-const explicitActions = (v: unknown) =>
-  items(v).map((a) => ({ actionId: typeof a.actionId === "string" ? a.actionId.toLowerCase() : a.actionId, requiresConfirmation: a.requiresConfirmation ?? true }));
+const explicitActions = (v: unknown) => items(v).map((a) => ({ actionId: a.actionId, requiresConfirmation: a.requiresConfirmation ?? true }));
+/** The same with lower-case ids, for comparison (the server answers UUIDs in lower case). */
+const comparableActions = (v: unknown) =>
+  explicitActions(v).map((a) => ({ ...a, actionId: typeof a.actionId === "string" ? a.actionId.toLowerCase() : a.actionId }));
 
 /** `fileTypes` comes back as a list or, on some deployments, a comma-separated string. */
 const fileTypesOf = (v: unknown): string[] =>
@@ -97,7 +99,7 @@ const fields = {
     onRemove: { send: [] }, normalize: orEmpty,
   }),
   actions: f.set(z.array(action), "Actions from enabled integrations: `{ actionId, requiresConfirmation }`. `requiresConfirmation` defaults to true and is always sent. Order does not matter; sent whole; removing it sends [].", {
-    toWire: explicitActions, fromWire: explicitActions, normalize: (v: unknown) => explicitActions(orEmpty(v)), onRemove: { send: [] },
+    toWire: explicitActions, fromWire: explicitActions, normalize: (v: unknown) => comparableActions(orEmpty(v)), onRemove: { send: [] },
   }),
   inputFields: f.list(z.array(inputField), "Form fields for STRUCTURED agents: `{ slug, type, label, description?, required?, order?, options?, fileTypes?, emailDomain? }`. Sent whole; removing it sends [].", {
     fromWire: (v: unknown) => (Array.isArray(v) ? items(v).map(shortField) : v),

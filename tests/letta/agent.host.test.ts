@@ -252,10 +252,14 @@ describe("secrets are write-only", () => {
     expect((await live(w, id)).secrets.map((x: { key: string }) => x.key)).toEqual(["A"]);
   });
 
-  test("removing all secrets sends {} with the deprecated alias too (secrets:{} alone is a no-op on seed-era servers)", async () => {
+  test("removing all secrets sends {}; only when a seed-era server keeps them does a follow-up add the deprecated alias", async () => {
     await w.stack.up(T, N, { name: "s" });
-    expect(await writes()).toEqual([["PATCH", `/v1/agents/${id}`, { secrets: {}, tool_exec_environment_variables: {} }]]);
+    expect(await writes()).toEqual([
+      ["PATCH", `/v1/agents/${id}`, { secrets: {} }],
+      ["PATCH", `/v1/agents/${id}`, { secrets: {}, tool_exec_environment_variables: {} }],
+    ]);
     expect((await live(w, id)).secrets).toEqual([]);
+    expect(w.stack.checkpoint()).not.toMatch(/alpha-secret-1/);
   });
 
   test("a failing request carrying secrets never shows them in the error or the provider's output", async () => {
@@ -299,15 +303,44 @@ describe("server defaults, 404s and model settings", () => {
     expect((await live(w, s.state.id)).llm_config.temperature).toBe(0.3);
   });
 
-  test("parallelToolCalls survives unrelated PATCHes on a server that resets it when omitted", async () => {
+  test("parallelToolCalls survives unrelated PATCHes on a server that resets it when omitted (a follow-up sets it back)", async () => {
     const d = { name: "ptc", model: "openai/gpt-4o-mini", modelSettings: { parallelToolCalls: true } };
     const s = await w.stack.up(T, "ptc", d);
     await w.ctl.clear();
     await w.stack.up(T, "ptc", { ...d, name: "ptc2" });
-    expect(await writes()).toEqual([["PATCH", `/v1/agents/${s.state.id}`, { name: "ptc2", parallel_tool_calls: true }]]);
+    expect(await writes()).toEqual([
+      ["PATCH", `/v1/agents/${s.state.id}`, { name: "ptc2" }],
+      ["PATCH", `/v1/agents/${s.state.id}`, { parallel_tool_calls: true }],
+    ]);
+    expect((await live(w, s.state.id)).llm_config.parallel_tool_calls).toBe(true);
     await w.stack.refresh(T, "ptc");
     expect((await w.stack.plan(T, "ptc", { ...d, name: "ptc2" })).op).toBe("same");
     await w.stack.destroy(T, "ptc");
+  });
+
+  test("parallelToolCalls false is never sent as the deprecated field: the reset gives false anyway", async () => {
+    const d = { name: "ptcf", model: "openai/gpt-4o-mini", modelSettings: { parallelToolCalls: false } };
+    const s = await w.stack.up(T, "ptcf", d);
+    await w.ctl.clear();
+    await w.stack.up(T, "ptcf", { ...d, name: "ptcf2" });
+    expect(await writes()).toEqual([["PATCH", `/v1/agents/${s.state.id}`, { name: "ptcf2" }]]);
+    await w.stack.destroy(T, "ptcf");
+  });
+
+  test("a secrets follow-up on a seed-era server carries parallel_tool_calls too, or it would reset it", async () => {
+    const d = { name: "both", model: "openai/gpt-4o-mini", modelSettings: { parallelToolCalls: true }, secrets: { K: "both-secret-1" } };
+    const s = await w.stack.up(T, "both", d);
+    await w.ctl.clear();
+    const { secrets: _, ...rest } = d;
+    await w.stack.up(T, "both", { ...rest, name: "both2" });
+    expect(await writes()).toEqual([
+      ["PATCH", `/v1/agents/${s.state.id}`, { name: "both2", secrets: {} }],
+      ["PATCH", `/v1/agents/${s.state.id}`, { secrets: {}, tool_exec_environment_variables: {}, parallel_tool_calls: true }],
+    ]);
+    const agent = await live(w, s.state.id);
+    expect(agent.secrets).toEqual([]);
+    expect(agent.llm_config.parallel_tool_calls).toBe(true);
+    await w.stack.destroy(T, "both");
   });
 
   test("removing modelSettings resets them: {} with the model, which rebuilds the defaults", async () => {
@@ -361,6 +394,32 @@ describe("server defaults, 404s and model settings", () => {
     await w.stack.refresh(T, "clr");
     expect((await w.stack.plan(T, "clr", { name: "c" })).op).toBe("same");
     await w.stack.destroy(T, "clr");
+  });
+});
+
+describe("a current (last-version) server gets exactly the changed fields, no deprecated field", () => {
+  beforeAll(() => w.ctl.control("letta", "version", { version: "last" }));
+  afterAll(() => w.ctl.control("letta", "version", { version: "seed" }));
+
+  test("removing all secrets is one PATCH {secrets: {}}", async () => {
+    const s = await w.stack.up(T, "cur-sec", { name: "s", secrets: { K: "current-secret-1" } });
+    await w.ctl.clear();
+    await w.stack.up(T, "cur-sec", { name: "s" });
+    expect(await writes()).toEqual([["PATCH", `/v1/agents/${s.state.id}`, { secrets: {} }]]);
+    expect((await live(w, s.state.id)).secrets).toEqual([]);
+    await w.stack.destroy(T, "cur-sec");
+  });
+
+  test("with parallelToolCalls set, an unrelated change is one PATCH holding that change only", async () => {
+    const d = { name: "cur-ptc", model: "openai/gpt-4o-mini", modelSettings: { parallelToolCalls: true } };
+    const s = await w.stack.up(T, "cur-ptc", d);
+    await w.ctl.clear();
+    await w.stack.up(T, "cur-ptc", { ...d, name: "cur-ptc2" });
+    expect(await writes()).toEqual([["PATCH", `/v1/agents/${s.state.id}`, { name: "cur-ptc2" }]]);
+    expect((await live(w, s.state.id)).llm_config.parallel_tool_calls).toBe(true);
+    await w.stack.refresh(T, "cur-ptc");
+    expect((await w.stack.plan(T, "cur-ptc", { ...d, name: "cur-ptc2" })).op).toBe("same");
+    await w.stack.destroy(T, "cur-ptc");
   });
 });
 

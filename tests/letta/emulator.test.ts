@@ -85,6 +85,20 @@ describe("Letta emulator", () => {
     expect(r.body.model_settings.parallel_tool_calls).toBe(false);
   });
 
+  test("a last-version server: secrets:{} alone clears, an omitted parallel_tool_calls is left alone", async () => {
+    await ctl.control("letta", "version", { version: "last" });
+    try {
+      await call("PATCH", `/v1/agents/${id}`, { secrets: { K: "v" }, model: "openai/gpt-4o", model_settings: { parallel_tool_calls: true } });
+      const r = await call("PATCH", `/v1/agents/${id}`, { name: "c", secrets: {} });
+      expect(r.body.secrets).toEqual([]);
+      expect(r.body.model_settings.parallel_tool_calls).toBe(true);
+      expect(r.body.name).toBe("c");
+    } finally {
+      await ctl.control("letta", "version", { version: "seed" });
+    }
+    await expect(ctl.control("letta", "version", { version: "v9" })).rejects.toThrow(/422/);
+  });
+
   test("errors: unknown handle 404 NOT_FOUND, bad agent id 422 string detail, bad body 422 array detail, 401", async () => {
     expect(await call("PATCH", `/v1/agents/${id}`, { model: "openai/nope" })).toMatchObject({ status: 404, body: { detail: expect.stringMatching(/^NOT_FOUND: Handle openai\/nope not found/) } });
     const bad = await call("GET", "/v1/agents/agent-123");

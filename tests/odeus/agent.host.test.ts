@@ -141,6 +141,7 @@ describe("Agent lifecycle with publishing (the default)", () => {
   test("action and attachment UUIDs that the server returns in lower case are no change", async () => {
     const desired = { name: "case", actions: [{ actionId: ACT1.toUpperCase(), requiresConfirmation: true }], attachments: [ATT1.toUpperCase()] };
     const s = await w.stack.up(T, "case", desired);
+    expect((await writes())[0]).toEqual(["POST", "/agent/v1/create", desired]); // sent as written
     await w.ctl.edit("odeus", "published", s.state.id, { actions: [{ actionId: ACT1, requiresConfirmation: true, connectionId: null }], attachments: [ATT1] });
     await w.stack.refresh(T, "case");
     expect((await w.stack.plan(T, "case", desired)).op).toBe("same");

@@ -68,6 +68,17 @@ describe("emulator", () => {
     await ctl.control("odeus", "publishing", { enabled: true });
   });
 
+  test("only the seed's sentinels clear: null for emoji, \"\" for description and instruction (null there is a 400)", async () => {
+    const id = (await post("/agent/v1/create", { name: "s", emoji: "🙂", description: "d", instruction: "i" })).body.agent.id;
+    const kept = await post("/agent/v1/update", { agentId: id, emoji: "" }, "PATCH");
+    expect(kept.body.agent.emojiIcon).toBe(""); // "" does not clear the emoji
+    const cleared = await post("/agent/v1/update", { agentId: id, emoji: null, description: "", instruction: "" }, "PATCH");
+    expect(cleared.body.agent).toMatchObject({ emojiIcon: null, description: "", instruction: "" });
+    for (const field of ["description", "instruction"]) {
+      expect((await post("/agent/v1/update", { agentId: id, [field]: null }, "PATCH")).status).toBe(400);
+    }
+  });
+
   const bad: [string, Record<string, unknown>][] = [
     ["name over 80", { name: "x".repeat(81) }],
     ["description over 500", { description: "x".repeat(501) }],

@@ -1,18 +1,9 @@
 /** A small client for the emulator's `/_emulator/` test controls. */
 import { request } from "undici";
-import type { RecordedRequest } from "./server";
+import type { Fault, RecordedRequest } from "./server";
 
-export interface FaultSpec {
-  platform?: string;
-  method?: string;
-  path?: string;
-  status?: number;
-  retryAfter?: string;
-  body?: unknown;
-  latencyMs?: number;
-  drop?: boolean;
-  count?: number;
-}
+/** What `fault()` takes: the server's fault, `count` defaulting to 1. */
+export type FaultSpec = Omit<Fault, "count"> & { count?: number };
 
 export class EmulatorControl {
   constructor(readonly url: string) {}

@@ -10,6 +10,7 @@
  * `identity_ids`), secrets as a map, and the model as `llm_config`, so out-of-band edits through
  * `/_emulator/objects/letta/agents/<id>` read naturally.
  */
+import { DEFAULT_PROMPTS } from "../provider/letta/agent";
 import { randomUUID } from "node:crypto";
 import type { EmuRequest, EmuResponse, Handler, PlatformContext, PlatformModule } from "./server";
 
@@ -41,16 +42,8 @@ function baseToolNames(agentType: string): [string, string][] {
   return [...(agentType === "letta_v1_agent" ? [] : [["send_message", "letta_core"] as [string, string]]), ...core, ...memory];
 }
 
-/** The prompt templates the server fills into a tool rule that has none (letta/schemas/tool_rule.py). */
-const RULE_PROMPTS: Record<string, string> = {
-  constrain_child_tools: "<tool_rule>\nAfter using {{ tool_name }}, you must use one of these tools: {{ children | join(', ') }}\n</tool_rule>",
-  parent_last_tool: "<tool_rule>\n{{ children | join(', ') }} can only be used after {{ tool_name }}\n</tool_rule>",
-  conditional: "<tool_rule>\n{{ tool_name }} will determine which tool to use next based on its output\n</tool_rule>",
-  exit_loop: "<tool_rule>\n{{ tool_name }} ends your response (yields control) when called\n</tool_rule>",
-  continue_loop: "<tool_rule>\n{{ tool_name }} requires continuing your response when called\n</tool_rule>",
-  required_before_exit: "<tool_rule>{{ tool_name }} must be called before ending the conversation</tool_rule>",
-  max_count_per_step: "<tool_rule>\n{{ tool_name }}: max {{ max_count_limit }} use(s) per response\n</tool_rule>",
-};
+/** The prompt templates the server fills into a tool rule that has none (the provider ignores exactly these). */
+const RULE_PROMPTS = DEFAULT_PROMPTS;
 const withRuleDefaults = (rules: unknown): unknown =>
   Array.isArray(rules)
     ? rules.map((r) => isObj(r) ? {

@@ -4,7 +4,7 @@
  *
  * Test controls live under `/_emulator/`:
  * - `GET|DELETE /_emulator/requests`: the recorded request log (method, path, query, body).
- * - `POST /_emulator/faults`: `{platform?, method?, path?, status?, retryAfter?, body?, latencyMs?, drop?, count?}`
+ * - `POST /_emulator/faults`: `{platform?, method?, path?, status?, retryAfter?, body?, latencyMs?, drop?, rewrite?, count?}`
  *   applies to the next `count` matching requests (`path` is a substring).
  * - `GET|PATCH|DELETE /_emulator/objects/<platform>/<collection>/<id>`: read, edit or delete stored objects
  *   out of band (drift).
@@ -67,7 +67,8 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-interface Fault {
+/** A fault for the next `count` matching requests (see `POST /_emulator/faults`). */
+export interface Fault {
   platform?: string;
   method?: string;
   path?: string;
@@ -76,6 +77,8 @@ interface Fault {
   body?: unknown;
   latencyMs?: number;
   drop?: boolean;
+  /** Let the request through, but answer with these top-level fields changed (a server that rewrites input). */
+  rewrite?: Record<string, unknown>;
   count: number;
 }
 
@@ -195,7 +198,10 @@ export async function startEmulator(
       for (const [method, pattern, handler] of mod.routes) {
         if (method !== req.method) continue;
         const params = match(pattern, path);
-        if (params) return send(res, await handler({ ...req, path, params }, ctxOf(platform)));
+        if (!params) continue;
+        const answer = await handler({ ...req, path, params }, ctxOf(platform));
+        if (fault?.rewrite && answer.body && typeof answer.body === "object") answer.body = { ...answer.body, ...fault.rewrite };
+        return send(res, answer);
       }
       const known = mod.routes.some(([, pattern]) => match(pattern, path));
       send(res, known ? { status: 405, body: { error: "method not allowed" } } : { status: 404, body: { error: "not found" } });

@@ -47,7 +47,7 @@ export const AGENT_TYPES = [
 ] as const;
 
 /** The prompt templates the server fills in when a rule has none (letta/schemas/tool_rule.py). */
-const DEFAULT_PROMPTS: Record<string, string> = {
+export const DEFAULT_PROMPTS: Record<string, string> = {
   constrain_child_tools: "<tool_rule>\nAfter using {{ tool_name }}, you must use one of these tools: {{ children | join(', ') }}\n</tool_rule>",
   parent_last_tool: "<tool_rule>\n{{ children | join(', ') }} can only be used after {{ tool_name }}\n</tool_rule>",
   conditional: "<tool_rule>\n{{ tool_name }} will determine which tool to use next based on its output\n</tool_rule>",

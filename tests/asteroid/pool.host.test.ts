@@ -109,10 +109,79 @@ describe("AgentProfilePool lifecycle", () => {
     await w.stack.destroy(T, "orig");
   });
 
+  test("import of a malformed id is refused before any request", async () => {
+    await expect(new Stack(w.stack.host).import(T, "bad-id", "pool-1", base)).rejects.toThrow(/an agent profile pool id is a UUID/);
+    expect(await w.ctl.requests("asteroid")).toEqual([]);
+  });
+
   test("destroy sends DELETE and the pool is gone", async () => {
     const s = await w.stack.up(T, "gone", base);
     await w.stack.destroy(T, "gone");
     await expect(w.ctl.get("asteroid", "pools", s.state.id)).rejects.toThrow(/404/);
+  });
+});
+
+describe("AgentProfilePool drift per field", () => {
+  const desired = { name: "drift-pool", organizationId: ORG, allowConcurrentUse: true, selectionStrategy: "most_recently_used" };
+  beforeAll(() => w.stack.up(T, "drift", desired));
+
+  const cases: [field: string, edit: Record<string, unknown>, repair: Record<string, unknown>][] = [
+    ["name", { name: "renamed-in-console" }, { name: "drift-pool" }],
+    ["allowConcurrentUse", { allowConcurrentUse: false }, { allowConcurrentUse: true }],
+    ["selectionStrategy", { selectionStrategy: "least_recently_used" }, { selectionStrategy: "most_recently_used" }],
+  ];
+  test.each(cases)("%s changed out of band: refresh finds it, the preview names it, up sends exactly the repair", async (field, edit, repair) => {
+    const id = w.stack.get(T, "drift")!.id;
+    await w.ctl.edit("asteroid", "pools", id, edit);
+    await w.stack.refresh(T, "drift");
+    const p = await w.stack.plan(T, "drift", desired);
+    expect([p.op, p.diffKeys]).toEqual(["update", [field]]);
+    await w.ctl.clear();
+    await w.stack.up(T, "drift", desired);
+    expect((await w.ctl.writes("asteroid")).map((r) => [r.method, r.path, r.body])).toEqual([["PATCH", `/agent-profile-pools/${id}`, repair]]);
+    await w.stack.refresh(T, "drift");
+    expect((await w.stack.plan(T, "drift", desired)).op).toBe("same");
+  });
+
+  test("organizationId changed out of band: the preview replaces the pool", async () => {
+    await w.ctl.edit("asteroid", "pools", w.stack.get(T, "drift")!.id, { organizationId: ORG2 });
+    await w.stack.refresh(T, "drift");
+    const p = await w.stack.plan(T, "drift", desired);
+    expect([p.op, p.diffKeys, p.replaces]).toEqual(["replace", ["organizationId"], ["organizationId"]]);
+  });
+});
+
+describe("AgentProfilePool delete where the server has no DELETE", () => {
+  test.each([405, 501])("a %i says how to delete the pool by hand and drop it from the stack", async (status) => {
+    const s = await w.stack.up(T, `nodelete-${status}`, { name: `nodelete-${status}`, organizationId: ORG });
+    await w.ctl.fault({ platform: "asteroid", method: "DELETE", status, body: { code: status, message: "Method Not Allowed" }, count: 1 });
+    const e = (await w.stack.destroy(T, `nodelete-${status}`).catch((x) => x)) as Error;
+    expect(e).toBeInstanceOf(Error);
+    expect(e.message).toContain(`asteroid: DELETE /agent-profile-pools/${s.state.id} is not supported by the server (${status})`);
+    expect(e.message).toMatch(/Delete the pool .* by hand .* `pulumi state delete <urn>`/);
+    expect(e.message).not.toContain("asteroid-test-key");
+    await w.stack.destroy(T, `nodelete-${status}`);
+  });
+});
+
+describe("AgentProfilePool read-back check", () => {
+  test("a name the server rewrites is reported by name in the up output and never becomes a perpetual diff", async () => {
+    const desired = { name: "Mixed-Case-Pool", organizationId: ORG };
+    await w.ctl.fault({ platform: "asteroid", method: "POST", path: "/agent-profile-pools", rewrite: { name: "mixed-case-pool" } });
+    const before = w.stack.host.stderr.length;
+    const s = await w.stack.up(T, "rewritten", desired);
+    const said = await w.stack.host.output(before, /rewrote "name"/);
+    expect(said).toContain('warning: asteroid.AgentProfilePool create: the server rewrote "name": sent "Mixed-Case-Pool", it kept "mixed-case-pool"');
+    // The server really stored its version: refresh and preview stay quiet...
+    await w.ctl.edit("asteroid", "pools", s.state.id, { name: "mixed-case-pool" });
+    expect((await w.stack.refresh(T, "rewritten")).changedOutputs).not.toContain("name");
+    expect((await w.stack.plan(T, "rewritten", desired)).op).toBe("same");
+    // ...while a real edit in the console is still drift.
+    await w.ctl.edit("asteroid", "pools", s.state.id, { name: "someone-else" });
+    await w.stack.refresh(T, "rewritten");
+    const p = await w.stack.plan(T, "rewritten", desired);
+    expect([p.op, p.diffKeys]).toEqual(["update", ["name"]]);
+    await w.stack.destroy(T, "rewritten");
   });
 });
 
@@ -132,6 +201,15 @@ describe("AgentProfilePool validation at check, before any request", () => {
     expect(err).toBeInstanceOf(CheckError);
     expect(err.failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
     expect(await w.ctl.requests("asteroid")).toEqual([]);
+  });
+
+  test("the 255-character limit counts characters (code points), as the seed's maxLength does, not UTF-16 units", async () => {
+    expect((await w.stack.plan(T, "emoji", { name: "😀".repeat(255), organizationId: ORG })).op).toBe("create");
+    const err = (await w.stack.plan(T, "emoji", { name: "😀".repeat(256), organizationId: ORG }).catch((e) => e)) as CheckError;
+    expect(err.failures).toEqual([{ property: "name", reason: "must have at most 255 characters (got 256)" }]);
+    const s = await w.stack.up(T, "emoji", { name: "😀".repeat(255), organizationId: ORG });
+    expect(s.state.outputs.name).toBe("😀".repeat(255));
+    await w.stack.destroy(T, "emoji");
   });
 
   test("several bad properties give one failure each", async () => {

@@ -16,7 +16,7 @@
  * Stored objects (collection `profiles`) keep the secrets, so tests can check what reached the server.
  */
 import { randomUUID } from "node:crypto";
-import { err, isUuid } from "./asteroid";
+import { err, isUuid, unknownProperty } from "./asteroid";
 import type { EmuResponse, Handler, PlatformContext } from "./server";
 
 type Obj = Record<string, unknown>;
@@ -31,13 +31,23 @@ const BOOLS = [
   "forcePopupsAsTabsActive", "mediaBlockerActive", "pdfViewerActive", "tracingEnabled",
 ];
 const SCALARS = ["name", "description", "operatingSystem", "proxyMode", "proxyType", "proxyCC", "proxyGatewayPresetId", "inboxEmailPrefix", ...BOOLS];
+/** The properties of seed 000's request schemas; a strict server answers 400 to anything else. */
+const DELTAS = ["cookiesToAdd", "cookiesToDelete", "credentialsToAdd", "credentialsToDelete", "credentialsToUpdate"];
+const UPDATE_KEYS = [...SCALARS, "customProxy", ...DELTAS];
+const CREATE_KEYS = [...SCALARS, "customProxy", "organizationId", "stickyIP", "credentials", "cookies"];
+const CREDENTIAL_KEYS = ["name", "data", "id", "createdAt"];
+const CREDENTIAL_UPDATE_KEYS = ["name", "data"];
+const COOKIE_KEYS = ["name", "key", "value", "domain", "secure", "sameSite", "httpOnly", "expiry", "id", "createdAt"];
+const PROXY_KEYS = ["server", "username", "password"];
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown) => typeof v === "string" && v.length > 0;
 const profiles = (c: PlatformContext) => c.store.collection("profiles");
 
-function credentialProblem(c: unknown, where: string): string | undefined {
+function credentialProblem(c: unknown, where: string, keys = CREDENTIAL_KEYS): string | undefined {
   if (!isObj(c)) return `${where} must be an object`;
+  const unknown = unknownProperty(c, keys, `${where}.`);
+  if (unknown) return unknown;
   if (!str(c.name)) return `${where}.name must be a non-empty string`;
   if (!str(c.data)) return `${where}.data must be a non-empty string`;
   return undefined;
@@ -45,6 +55,8 @@ function credentialProblem(c: unknown, where: string): string | undefined {
 
 function cookieProblem(c: unknown, where: string): string | undefined {
   if (!isObj(c)) return `${where} must be an object`;
+  const unknown = unknownProperty(c, COOKIE_KEYS, `${where}.`);
+  if (unknown) return unknown;
   for (const k of ["name", "key", "value", "domain"]) if (!str(c[k])) return `${where}.${k} must be a non-empty string`;
   for (const k of ["secure", "httpOnly"]) if (typeof c[k] !== "boolean") return `${where}.${k} must be a boolean`;
   if (!SAME_SITE.includes(c.sameSite as string)) return `${where}.sameSite must be one of ${SAME_SITE.join(", ")}`;
@@ -58,11 +70,13 @@ const listProblem = (v: unknown, where: string, each: (x: unknown, w: string) =>
 /** The first problem with a profile body, or undefined. */
 function profileProblem(b: Obj, create: boolean): string | undefined {
   if (create || "name" in b) {
-    if (typeof b.name !== "string" || b.name.length < 1 || b.name.length > 255) return "name must be a string of 1-255 characters";
+    if (typeof b.name !== "string" || b.name.length < 1 || [...b.name].length > 255) return "name must be a string of 1-255 characters";
   }
   if (create && !isUuid(b.organizationId)) return "organizationId must be a uuid";
   if (!create) for (const k of ["organizationId", "stickyIP", "credentials", "cookies"]) if (k in b) return `${k} cannot be updated`;
-  if ("description" in b && (typeof b.description !== "string" || b.description.length > 1000)) return "description must be a string of at most 1000 characters";
+  const unknown = unknownProperty(b, create ? CREATE_KEYS : UPDATE_KEYS);
+  if (unknown) return unknown;
+  if ("description" in b && (typeof b.description !== "string" || [...b.description].length > 1000)) return "description must be a string of at most 1000 characters";
   if ("operatingSystem" in b && !OS.includes(b.operatingSystem as string)) return `operatingSystem must be one of ${OS.join(", ")}`;
   if ("proxyMode" in b && !MODES.includes(b.proxyMode as string)) return `proxyMode must be one of ${MODES.join(", ")}`;
   if ("proxyType" in b && !TYPES.includes(b.proxyType as string)) return `proxyType must be one of ${TYPES.join(", ")}`;
@@ -73,13 +87,15 @@ function profileProblem(b: Obj, create: boolean): string | undefined {
   if ("customProxy" in b) {
     const p = b.customProxy;
     if (!isObj(p)) return "customProxy must be an object";
+    const extra = unknownProperty(p, PROXY_KEYS, "customProxy.");
+    if (extra) return extra;
     for (const k of ["server", "username", "password"]) if (!str(p[k])) return `customProxy.${k} must be a non-empty string`;
   }
   return (
     listProblem(b.credentials, "credentials", credentialProblem) ??
     listProblem(b.cookies, "cookies", cookieProblem) ??
     listProblem(b.credentialsToAdd, "credentialsToAdd", credentialProblem) ??
-    listProblem(b.credentialsToUpdate, "credentialsToUpdate", credentialProblem) ??
+    listProblem(b.credentialsToUpdate, "credentialsToUpdate", (x, w) => credentialProblem(x, w, CREDENTIAL_UPDATE_KEYS)) ??
     listProblem(b.cookiesToAdd, "cookiesToAdd", cookieProblem) ??
     listProblem(b.credentialsToDelete, "credentialsToDelete", (x, w) => (isUuid(x) ? undefined : `${w} must be a uuid`)) ??
     listProblem(b.cookiesToDelete, "cookiesToDelete", (x, w) => (isUuid(x) ? undefined : `${w} must be a uuid`))

@@ -9,14 +9,25 @@ import { profileRoutes } from "./asteroid-profiles";
 export const err = (code: number, message: string): EmuResponse => ({ status: code, body: { code, message } });
 export const isUuid = (v: unknown) => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 const STRATEGIES = ["least_recently_used", "most_recently_used"];
+/** The request properties the seed lists (create) and the documented PATCH accepts; anything else is a 400. */
+const POOL_CREATE = ["name", "organizationId", "allowConcurrentUse", "selectionStrategy"];
+const POOL_UPDATE = ["name", "allowConcurrentUse", "selectionStrategy"];
+
+/** A strict server: the first property the schema does not list, as a 400 reason. */
+export const unknownProperty = (b: Record<string, unknown>, allowed: string[], where = ""): string | undefined => {
+  const k = Object.keys(b).find((x) => !allowed.includes(x));
+  return k === undefined ? undefined : `unknown property ${where}${k}`;
+};
 
 /** The first problem with a pool body, or undefined. `create` requires name and organizationId. */
 function poolProblem(b: Record<string, unknown>, create: boolean): string | undefined {
   if (create || "name" in b) {
-    if (typeof b.name !== "string" || b.name.length < 1 || b.name.length > 255) return "name must be a string of 1-255 characters";
+    if (typeof b.name !== "string" || b.name.length < 1 || [...b.name].length > 255) return "name must be a string of 1-255 characters";
   }
   if (create && !isUuid(b.organizationId)) return "organizationId must be a uuid";
   if (!create && "organizationId" in b) return "organizationId cannot be updated";
+  const unknown = unknownProperty(b, create ? POOL_CREATE : POOL_UPDATE);
+  if (unknown) return unknown;
   if ("allowConcurrentUse" in b && typeof b.allowConcurrentUse !== "boolean") return "allowConcurrentUse must be a boolean";
   if ("selectionStrategy" in b && !STRATEGIES.includes(b.selectionStrategy as string)) return `selectionStrategy must be one of ${STRATEGIES.join(", ")}`;
   return undefined;

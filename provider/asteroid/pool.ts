@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { defineResource, f, type Wire } from "../core/fields";
-import { deleteOrExplain, explainNameClash, getOrGone } from "./platform";
+import { chars, deleteOrExplain, explainNameClash, getOrGone } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profile-pools/${encodeURIComponent(id)}` : "/agent-profile-pools");
@@ -16,7 +16,7 @@ export const agentProfilePool = defineResource({
   doc: "A pool of agent profiles that can be used for credential rotation.",
   uniqueName: "name",
   fields: {
-    name: f.scalar(z.string().min(1).max(255), "Name of the agent profile pool (must be unique within organization).", { required: true }),
+    name: f.scalar(chars(1, 255), "Name of the agent profile pool (must be unique within organization).", { required: true }),
     organizationId: f.forceNew(uuid, "The ID of the organization that the pool belongs to. Cannot be changed in place: a change replaces the pool.", { required: true }),
     allowConcurrentUse: f.scalar(z.boolean(), "Whether multiple executions can use the same profile concurrently. Default false.", { onRemove: { send: false } }),
     selectionStrategy: f.scalar(z.enum(["least_recently_used", "most_recently_used"]), "Strategy for selecting an available profile from the pool. Default least_recently_used.", {
@@ -26,6 +26,7 @@ export const agentProfilePool = defineResource({
     updatedAt: f.computed("When the pool was last updated."),
   },
   idOf: (b) => String(b.id ?? ""),
+  validateId: (id) => (uuid.safeParse(id).success ? undefined : "an agent profile pool id is a UUID"),
   api: {
     async create(ctx, body) {
       try {

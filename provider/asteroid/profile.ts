@@ -8,7 +8,7 @@ import { z } from "zod";
 import { defineResource, f, type Wire } from "../core/fields";
 import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
-import { deleteOrExplain, explainNameClash, getOrGone } from "./platform";
+import { chars, deleteOrExplain, explainNameClash, getOrGone } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profiles/${encodeURIComponent(id)}` : "/agent-profiles");
@@ -71,8 +71,8 @@ export const agentProfile = defineResource({
   doc: "An agent profile containing browser configuration and credentials.",
   uniqueName: "name",
   fields: {
-    name: f.scalar(z.string().min(1).max(255), "Name of the agent profile (1-255 characters, unique within the organization). Renaming is an in-place update.", { required: true }),
-    description: f.scalar(z.string().max(1000), "Description of the agent profile (at most 1000 characters). Removing it sends `\"\"`.", { onRemove: { send: "" } }),
+    name: f.scalar(chars(1, 255), "Name of the agent profile (1-255 characters, unique within the organization). Renaming is an in-place update.", { required: true }),
+    description: f.scalar(chars(0, 1000), "Description of the agent profile (at most 1000 characters). Removing it sends `\"\"`.", { onRemove: { send: "" } }),
     organizationId: f.forceNew(uuid, "The ID of the organization that owns this profile. Not accepted by the PATCH: a change replaces the profile (deleting it first, since the name is kept).", { required: true }),
     operatingSystem: f.scalar(z.enum(["macos", "windows"]), "Operating system to emulate: `macos` or `windows`. The API cannot unset it: removing it leaves the live value."),
     proxyMode: f.scalar(z.enum(PROXY_MODES), "Proxy configuration mode: `none`, `managed`, `custom` or `gateway`. It selects which proxy fields apply. Removing it sends `none`.", {

@@ -15,7 +15,11 @@ import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
 
 export const AGENT_ID = /^agent_[0-9a-f]{32}$/;
-export const MODEL_ID = /^model_[0-9a-f]{32}$/;
+/**
+ * `model_<32 hex>` (api/everruns.md). The seed's own example, `model_01933b5a00007000800000000000001`,
+ * has 31 digits; where the sources disagree the seed wins, so 31 are accepted too.
+ */
+export const MODEL_ID = /^model_[0-9a-f]{31,32}$/;
 export const LIMITS = {
   nameChars: 255,
   descriptionBytes: 10 * 1024,
@@ -42,7 +46,13 @@ const maxBytes = (limit: number, label: string) =>
 
 const capability = z.strictObject({
   /** Reference to the capability ID, e.g. `current_time`, `web_fetch`, `mcp:<server-uuid>`. */
-  ref: z.string().min(1).max(LIMITS.refChars),
+  ref: z
+    .string()
+    .min(1)
+    .refine((s) => [...s].length <= LIMITS.refChars, {
+      error: (iss) => `must have at most ${LIMITS.refChars} characters (got ${[...String(iss.input)].length})`,
+    })
+    .meta({ maxLength: LIMITS.refChars }), // characters as the VARCHAR(50) column counts them: code points
   /** Per-agent configuration for this capability (capability-specific). */
   config: z.looseObject({}).optional(),
 });

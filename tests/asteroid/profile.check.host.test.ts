@@ -32,6 +32,7 @@ describe("AgentProfile validation at check, before any request", () => {
     ["256-character name", { ...base, name: "x".repeat(256) }, "name", /at most 255 characters \(got 256\)/],
     ["missing name", { organizationId: ORG }, "name", /is required/],
     ["1001-character description", { ...base, description: "d".repeat(1001) }, "description", /at most 1000 characters \(got 1001\)/],
+    ["256 four-byte characters of name", { ...base, name: "😀".repeat(256) }, "name", /at most 255 characters \(got 256\)/],
     ["non-uuid organizationId", { ...base, organizationId: "org-1" }, "organizationId", /UUID/],
     ["missing organizationId", { name: "p" }, "organizationId", /is required/],
     ["unknown operatingSystem", { ...base, operatingSystem: "linux" }, "operatingSystem", /"macos", "windows"/],
@@ -98,6 +99,8 @@ describe("AgentProfile validation at check, before any request", () => {
 
   const good: [string, P][] = [
     ["a minimal profile", base],
+    // The seed's maxLength counts characters (code points): an emoji is one, not two UTF-16 units.
+    ["255 emoji of name and 1000 of description", { ...base, name: "😀".repeat(255), description: "😀".repeat(1000) }],
     ["socks5 with an IPv6 host", { ...custom, customProxy: { ...proxy, server: "socks5://[2001:db8::1]:1080" } }],
     ["http with an IPv4 host", { ...custom, customProxy: { ...proxy, server: "http://10.0.0.1:8080" } }],
     ["managed with every managed field", { ...managed, proxyType: "mobile", proxyCC: "ca", captchaSolverActive: true, stickyIP: true }],

@@ -116,6 +116,37 @@ describe("emulator: agent profiles", () => {
     ]) expect([JSON.stringify(body), (await call("PATCH", `/agent-profiles/${p.id}`, body)).status]).toEqual([JSON.stringify(body), 400]);
   });
 
+  test("a strict server: properties the seed's request schemas do not list are a 400, top level and nested", async () => {
+    const p = (await create()).body;
+    const cred = (p.credentials as P[])[0];
+    for (const [body, why] of [
+      [{ credentials: [{ name: "x", data: "y" }] }, /credentials cannot be updated/],
+      [{ inboxEmail: "x@agentmail.asteroid.ai" }, /unknown property inboxEmail/],
+      [{ credentialIds: { GITHUB_TOKEN: cred.id } }, /unknown property credentialIds/],
+      [{ credentialsToUpdate: [{ name: "github_token", data: "z", id: cred.id }] }, /unknown property credentialsToUpdate\[0\]\.id/],
+      [{ credentialsToAdd: [{ name: "n", data: "d", secret: true }] }, /unknown property credentialsToAdd\[0\]\.secret/],
+      [{ cookiesToAdd: [{ ...sid, path: "/" }] }, /unknown property cookiesToAdd\[0\]\.path/],
+      [{ customProxy: { ...proxy, port: 1080 } }, /unknown property customProxy\.port/],
+    ] as [P, RegExp][]) {
+      const r = await call("PATCH", `/agent-profiles/${p.id}`, body);
+      expect([JSON.stringify(body), r.status, r.body.message]).toEqual([JSON.stringify(body), 400, expect.stringMatching(why)]);
+    }
+    expect((await create({ cookiesToAdd: [sid] })).body.message).toMatch(/unknown property cookiesToAdd/);
+    expect((await create({ inboxEmail: "x" })).status).toBe(400);
+    // What the schemas do list passes, including an item's own server-set members.
+    expect((await call("PATCH", `/agent-profiles/${p.id}`, { credentialsToUpdate: [{ name: "github_token", data: "z" }], cookiesToAdd: [{ ...sid, key: "k2", createdAt: "2026-01-01T00:00:00Z" }] })).status).toBe(200);
+  });
+
+  test("a strict server: the pool create and PATCH take only the documented properties", async () => {
+    const made = await call("POST", "/agent-profile-pools", { name: `pool-${Math.random().toString(36).slice(2)}`, organizationId: ORG });
+    expect(made.status).toBe(201);
+    for (const body of [{ id: made.body.id }, { createdAt: "2026-01-01T00:00:00Z" }, { members: [] }]) {
+      expect((await call("PATCH", `/agent-profile-pools/${made.body.id}`, body)).body).toEqual({ code: 400, message: `unknown property ${Object.keys(body)[0]}` });
+    }
+    expect((await call("POST", "/agent-profile-pools", { name: "p2", organizationId: ORG, maxProfiles: 3 })).body.message).toBe("unknown property maxProfiles");
+    expect((await call("PATCH", `/agent-profile-pools/${made.body.id}`, { allowConcurrentUse: true, selectionStrategy: "most_recently_used" })).status).toBe(200);
+  });
+
   test("list by organization, delete, and auth", async () => {
     const p = (await create({ organizationId: ORG2, name: "listed" })).body;
     const list = (await call("GET", `/agent-profiles?organizationId=${ORG2}`)).body;

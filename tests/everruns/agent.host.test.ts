@@ -500,12 +500,14 @@ describe("Agent validation at check, before any request", () => {
     ["description over 10 KiB", { ...ok, description: "d".repeat(10_241) }, "description", /at most 10 KiB \(10240 bytes of UTF-8; got 10241 bytes\)/],
     ["defaultModelId without prefix", { ...ok, defaultModelId: "gpt-4o" }, "defaultModelId", /model_ followed by 32 lowercase hex digits \(got "gpt-4o"\)/],
     ["defaultModelId in upper case", { ...ok, defaultModelId: `model_${"A".repeat(32)}` }, "defaultModelId", /lowercase hex/],
-    ["defaultModelId of 31 digits", { ...ok, defaultModelId: "model_01933b5a00007000800000000000001" }, "defaultModelId", /32 lowercase hex/],
+    ["defaultModelId of 30 digits", { ...ok, defaultModelId: "model_01933b5a0000700080000000000001" }, "defaultModelId", /32 lowercase hex/],
+    ["defaultModelId of 33 digits", { ...ok, defaultModelId: `model_${"0".repeat(33)}` }, "defaultModelId", /32 lowercase hex/],
     ["agentId with the agt_ prefix", { ...ok, agentId: `agt_${"0".repeat(32)}` }, "agentId", /agent_ followed by 32 lowercase hex digits/],
     ["agentId that is a bare UUID", { ...ok, agentId: "3c90c3cc-0d44-4b50-8888-8dd25736052a" }, "agentId", /agent_ followed by/],
     ["251 capabilities", { ...ok, capabilities: caps(251) }, "capabilities", /at most 250 items \(got 251\)/],
     ["empty capability ref", { ...ok, capabilities: [{ ref: "" }] }, "capabilities[0].ref", /must not be empty/],
     ["51-character capability ref", { ...ok, capabilities: [{ ref: "current_time" }, { ref: "r".repeat(51) }] }, "capabilities[1].ref", /at most 50 characters/],
+    ["a ref of 51 emoji", { ...ok, capabilities: [{ ref: "😀".repeat(51) }] }, "capabilities[0].ref", /at most 50 characters \(got 51\)/],
     ["capability without ref", { ...ok, capabilities: [{ config: {} }] }, "capabilities[0].ref", /is required/],
     ["capability with a misspelt member", { ...ok, capabilities: [{ ref: "web_fetch", confg: {} }] }, "capabilities[0]", /unknown property confg/],
     ["capability config that is not an object", { ...ok, capabilities: [{ ref: "web_fetch", config: "fast" }] }, "capabilities[0].config", /must be an object/],
@@ -527,7 +529,10 @@ describe("Agent validation at check, before any request", () => {
     ["exactly 10 KiB of description", { ...ok, description: "d".repeat(10_240) }],
     ["exactly 1 MiB of system prompt", { ...ok, systemPrompt: "p".repeat(1024 * 1024) }],
     ["250 capabilities", { ...ok, capabilities: caps(250) }],
+    ["a ref of 50 emoji (characters, as the VARCHAR(50) column counts them)", { ...ok, capabilities: [{ ref: "😀".repeat(50) }] }],
     ["a 50-character ref and an MCP ref", { ...ok, capabilities: [{ ref: "r".repeat(50) }, { ref: "mcp:3c90c3cc-0d44-4b50-8888-8dd25736052a", config: { x: [1] } }] }],
+    // The seed's own example model id has 31 hex digits: the seed wins over api/everruns.md's 32.
+    ["the seed's example defaultModelId", { ...ok, defaultModelId: "model_01933b5a00007000800000000000001" }],
     ["a caller-chosen id", { ...ok, agentId: `agent_${"0123456789abcdef".repeat(2)}` }],
   ];
   test.each(good)("%s passes check", async (_, inputs) => {

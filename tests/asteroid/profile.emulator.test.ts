@@ -4,21 +4,14 @@
  * and secrets that are stored but never returned.
  */
 import { request } from "undici";
-import { startAll, type Emulator } from "../../emulator";
-import { EmulatorControl } from "../../emulator/control";
+import { useEmulator } from "../host/fixture";
 import { ORG, ORG2, proxy, sid } from "./profile.fixtures";
 
 type P = Record<string, unknown>;
-let emu: Emulator;
-let ctl: EmulatorControl;
-beforeAll(async () => {
-  emu = await startAll();
-  ctl = new EmulatorControl(emu.url);
-});
-afterAll(() => emu.close());
+const env = useEmulator();
 
-async function call(method: string, path: string, body?: unknown, key = emu.key("asteroid")): Promise<{ status: number; body: P }> {
-  const res = await request(`${emu.baseUrl("asteroid")}${path}`, {
+async function call(method: string, path: string, body?: unknown, key = env.emu.key("asteroid")): Promise<{ status: number; body: P }> {
+  const res = await request(`${env.emu.baseUrl("asteroid")}${path}`, {
     method: method as "GET",
     body: body === undefined ? undefined : JSON.stringify(body),
     headers: { "content-type": "application/json", ...(key ? { "x-asteroid-agents-api-key": key } : {}) },
@@ -42,7 +35,7 @@ describe("emulator: agent profiles", () => {
     expect((p.cookies as P[])[0]).toMatchObject({ key: "sid", value: "********", expiry: "2030-01-01T00:00:00.000Z" });
     expect(p.customProxy).toEqual({ server: proxy.server, username: proxy.username });
     expect(p).toMatchObject({ description: "", stickyIP: false, adblockActive: false, tracingEnabled: false, inboxEmail: `${String(p.id).slice(0, 8)}@agentmail.asteroid.ai` });
-    const stored = await ctl.get("asteroid", "profiles", String(p.id));
+    const stored = await env.ctl.get("asteroid", "profiles", String(p.id));
     expect((stored.credentials as P[])[0].data).toBe("plain-1");
     expect((stored.customProxy as P).password).toBe(proxy.password);
     expect(JSON.stringify((await call("GET", `/agent-profiles/${p.id}`)).body)).not.toMatch(/plain-1|proxy-secret|cookie-secret/);
@@ -56,7 +49,7 @@ describe("emulator: agent profiles", () => {
     });
     expect(r.status).toBe(200);
     expect((r.body.credentials as P[]).map((c) => c.name)).toEqual(["GITHUB_TOKEN", "AWS"]);
-    const stored = await ctl.get("asteroid", "profiles", String(p.id));
+    const stored = await env.ctl.get("asteroid", "profiles", String(p.id));
     expect((stored.credentials as P[]).map((c) => [c.id === gh.id, c.data])).toEqual([[true, "a2"], [false, "c"]]);
   });
 
@@ -66,7 +59,7 @@ describe("emulator: agent profiles", () => {
     const r = await call("PATCH", `/agent-profiles/${p.id}`, { cookiesToDelete: [old.id], cookiesToAdd: [{ ...sid, value: "v2" }] });
     expect(r.status).toBe(200);
     expect((r.body.cookies as P[]).map((c) => c.id)).not.toContain(old.id);
-    expect(((await ctl.get("asteroid", "profiles", String(p.id))).cookies as P[])[0].value).toBe("v2");
+    expect(((await env.ctl.get("asteroid", "profiles", String(p.id))).cookies as P[])[0].value).toBe("v2");
   });
 
   test("unknown ids and names are 404 and leave the profile untouched", async () => {

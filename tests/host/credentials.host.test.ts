@@ -7,23 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { asteroid, Provider } from "../../provider";
 import { shellOf } from "../../provider/core/resource";
 import { resources } from "../../provider/registry";
-import { startAll, type Emulator } from "../../emulator";
-import { EmulatorControl } from "../../emulator/control";
+import { useEmulator } from "./fixture";
 import { Host, REPO, Secret, Stack, serializeProvider } from "./engine";
 import { ProgramStack } from "./program";
 
 const T = "asteroid:AgentProfilePool";
 const ORG = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
-let emu: Emulator;
-let ctl: EmulatorControl;
-beforeAll(async () => {
-  emu = await startAll();
-  ctl = new EmulatorControl(emu.url);
-});
-afterAll(() => emu.close());
+const env = useEmulator();
 
 test("the environment is the fallback when stack config has no key", async () => {
-  const stack = new Stack(await Host.start({}, undefined, { ASTEROID_API_KEY: emu.key("asteroid"), ASTEROID_BASE_URL: emu.baseUrl("asteroid") }));
+  const stack = new Stack(await Host.start({}, undefined, { ASTEROID_API_KEY: env.emu.key("asteroid"), ASTEROID_BASE_URL: env.emu.baseUrl("asteroid") }));
   try {
     expect((await stack.up(T, "envpool", { name: "from-env", organizationId: ORG })).op).toBe("create");
     await stack.destroy(T, "envpool");
@@ -33,15 +26,15 @@ test("the environment is the fallback when stack config has no key", async () =>
 });
 
 test("no key anywhere fails with a message naming every way to set one, and makes no request", async () => {
-  const stack = new Stack(await Host.start({ "asteroid:baseUrl": emu.baseUrl("asteroid") }, undefined, { ASTEROID_API_KEY: "" }));
-  await ctl.clear();
+  const stack = new Stack(await Host.start({ "asteroid:baseUrl": env.emu.baseUrl("asteroid") }, undefined, { ASTEROID_API_KEY: "" }));
+  await env.ctl.clear();
   try {
     const e = await stack.up(T, "nokey", { name: "nokey", organizationId: ORG }).catch((x) => x);
     expect(String(e.message)).toContain("asteroid: no API key is configured");
     expect(String(e.message)).toContain("pulumi config set --secret asteroid:apiKey");
     expect(String(e.message)).toContain("ASTEROID_API_KEY");
     expect(String(e.message)).toContain("new agents.Provider");
-    expect(await ctl.requests()).toEqual([]);
+    expect(await env.ctl.requests()).toEqual([]);
   } finally {
     await stack.stop();
   }
@@ -49,10 +42,10 @@ test("no key anywhere fails with a message naming every way to set one, and make
 
 test("an explicit provider carries a second account's credentials, with its key kept secret", async () => {
   // The default provider points at a wrong key: only the explicit provider can succeed.
-  const prog = new ProgramStack(await Stack.start({ "asteroid:apiKey": "wrong", "asteroid:baseUrl": emu.baseUrl("asteroid") }));
+  const prog = new ProgramStack(await Stack.start({ "asteroid:apiKey": "wrong", "asteroid:baseUrl": env.emu.baseUrl("asteroid") }));
   try {
     const program = () => {
-      const second = new Provider("second-account", { asteroid: { apiKey: emu.key("asteroid")!, baseUrl: emu.baseUrl("asteroid") } });
+      const second = new Provider("second-account", { asteroid: { apiKey: env.emu.key("asteroid")!, baseUrl: env.emu.baseUrl("asteroid") } });
       new asteroid.AgentProfilePool("other", { name: "second-account-pool", organizationId: ORG }, { provider: second });
     };
     const up = await prog.run(program, { preview: false });
@@ -69,20 +62,20 @@ test("an explicit provider carries a second account's credentials, with its key 
 });
 
 test("rotated credentials neither replace a resource nor block destroy", async () => {
-  const first = await Stack.start({ "asteroid:apiKey": emu.key("asteroid"), "asteroid:baseUrl": emu.baseUrl("asteroid") });
+  const first = await Stack.start({ "asteroid:apiKey": env.emu.key("asteroid"), "asteroid:baseUrl": env.emu.baseUrl("asteroid") });
   const created = await first.up(T, "rot", { name: "rotating", organizationId: ORG });
   await first.stop();
-  await ctl.setKey("asteroid", "rotated-key");
-  const second = new Stack(await Host.start({ "asteroid:apiKey": "rotated-key", "asteroid:baseUrl": emu.baseUrl("asteroid") }));
+  await env.ctl.setKey("asteroid", "rotated-key");
+  const second = new Stack(await Host.start({ "asteroid:apiKey": "rotated-key", "asteroid:baseUrl": env.emu.baseUrl("asteroid") }));
   try {
     second.state.set(created.urn, created.state);
     expect((await second.plan(T, "rot", { name: "rotating", organizationId: ORG })).op).toBe("same");
-    await ctl.clear();
+    await env.ctl.clear();
     await second.destroy(T, "rot");
-    expect((await ctl.writes("asteroid")).map((r) => r.method)).toEqual(["DELETE"]);
+    expect((await env.ctl.writes("asteroid")).map((r) => r.method)).toEqual(["DELETE"]);
   } finally {
     await second.stop();
-    await ctl.setKey("asteroid", emu.key("asteroid") === "rotated-key" ? "rotated-key" : "asteroid-test-key");
+    await env.ctl.setKey("asteroid", env.emu.key("asteroid") === "rotated-key" ? "rotated-key" : "asteroid-test-key");
   }
 });
 

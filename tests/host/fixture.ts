@@ -37,3 +37,14 @@ export async function world(): Promise<World> {
     },
   };
 }
+
+/** The emulator alone (no host), started before a test file's tests and closed after them. */
+export function useEmulator(): { emu: Emulator; ctl: EmulatorControl } {
+  const env = {} as { emu: Emulator; ctl: EmulatorControl };
+  beforeAll(async () => {
+    env.emu = await startAll();
+    env.ctl = new EmulatorControl(env.emu.url);
+  });
+  afterAll(() => env.emu.close());
+  return env;
+}

@@ -5,22 +5,15 @@
  * Also the platform's error-body reader, which must take both 422 shapes.
  */
 import { request } from "undici";
-import { startAll, type Emulator } from "../../emulator";
-import { EmulatorControl } from "../../emulator/control";
+import { useEmulator } from "../host/fixture";
 import { lettaErrorMessage } from "../../provider/letta/platform";
 
-let emu: Emulator;
-let ctl: EmulatorControl;
-beforeAll(async () => {
-  emu = await startAll();
-  ctl = new EmulatorControl(emu.url);
-});
-afterAll(() => emu.close());
+const env = useEmulator();
 
 async function call(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; body: any }> {
-  const res = await request(`${emu.baseUrl("letta")}${path}`, {
+  const res = await request(`${env.emu.baseUrl("letta")}${path}`, {
     method: method as "GET",
-    headers: { ...(auth ? { authorization: `Bearer ${emu.key("letta")}` } : {}), "content-type": "application/json" },
+    headers: { ...(auth ? { authorization: `Bearer ${env.emu.key("letta")}` } : {}), "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.body.text();
@@ -86,7 +79,7 @@ describe("Letta emulator", () => {
   });
 
   test("a last-version server: secrets:{} alone clears, an omitted parallel_tool_calls is left alone", async () => {
-    await ctl.control("letta", "version", { version: "last" });
+    await env.ctl.control("letta", "version", { version: "last" });
     try {
       await call("PATCH", `/v1/agents/${id}`, { secrets: { K: "v" }, model: "openai/gpt-4o", model_settings: { parallel_tool_calls: true } });
       const r = await call("PATCH", `/v1/agents/${id}`, { name: "c", secrets: {} });
@@ -94,9 +87,9 @@ describe("Letta emulator", () => {
       expect(r.body.model_settings.parallel_tool_calls).toBe(true);
       expect(r.body.name).toBe("c");
     } finally {
-      await ctl.control("letta", "version", { version: "seed" });
+      await env.ctl.control("letta", "version", { version: "seed" });
     }
-    await expect(ctl.control("letta", "version", { version: "v9" })).rejects.toThrow(/422/);
+    await expect(env.ctl.control("letta", "version", { version: "v9" })).rejects.toThrow(/422/);
   });
 
   test("errors: unknown handle 404 NOT_FOUND, bad agent id 422 string detail, bad body 422 array detail, 401", async () => {
@@ -112,7 +105,7 @@ describe("Letta emulator", () => {
 
   test("the run control appends messages, edits a memory block and records the run", async () => {
     const before = (await call("GET", `/v1/agents/${id}${ALL}`)).body;
-    await ctl.control("letta", "run", { agentId: id, label: "human", value: "likes tea" });
+    await env.ctl.control("letta", "run", { agentId: id, label: "human", value: "likes tea" });
     const after = (await call("GET", `/v1/agents/${id}${ALL}`)).body;
     expect(after.message_ids.length).toBe(before.message_ids.length + 2);
     expect(after.blocks.find((b: { label: string }) => b.label === "human").value).toBe("likes tea");

@@ -1,21 +1,14 @@
 /** The Odeus platform spec and emulator on their own: auth, credentials, error bodies, the draft/published split, validation. */
 import { request } from "undici";
-import { startAll, type Emulator } from "../../emulator";
-import { EmulatorControl } from "../../emulator/control";
+import { useEmulator } from "../host/fixture";
 import { PlatformClient } from "../../provider/http/client";
 import { settingsFor } from "../../provider/http/config";
 import { ConfigError } from "../../provider/http/errors";
 import { odeus } from "../../provider/odeus/platform";
 
-let emu: Emulator;
-let ctl: EmulatorControl;
-beforeAll(async () => {
-  emu = await startAll();
-  ctl = new EmulatorControl(emu.url);
-});
-afterAll(() => emu.close());
+const env = useEmulator();
 
-const client = (apiKey = "odeus-test-key") => new PlatformClient(odeus, { apiKey, baseUrl: emu.baseUrl("odeus"), retry: { maxRetries: 0 } });
+const client = (apiKey = "odeus-test-key") => new PlatformClient(odeus, { apiKey, baseUrl: env.emu.baseUrl("odeus"), retry: { maxRetries: 0 } });
 
 describe("platform spec", () => {
   test("Bearer auth, api.odeus.ai by default, ODEUS_ environment variables", () => {
@@ -29,7 +22,7 @@ describe("platform spec", () => {
   });
 
   test("a missing key names every way to set it", async () => {
-    const err = await new PlatformClient(odeus, { baseUrl: emu.baseUrl("odeus") }).request("GET", "/agent/v1/models").catch((e) => e);
+    const err = await new PlatformClient(odeus, { baseUrl: env.emu.baseUrl("odeus") }).request("GET", "/agent/v1/models").catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/odeus:apiKey.*ODEUS_API_KEY/);
   });
@@ -44,7 +37,7 @@ describe("platform spec", () => {
 
 describe("emulator", () => {
   const post = async (path: string, body: unknown, method = "POST") => {
-    const res = await request(`${emu.baseUrl("odeus")}${path}`, {
+    const res = await request(`${env.emu.baseUrl("odeus")}${path}`, {
       method: method as "POST", body: JSON.stringify(body), headers: { authorization: "Bearer odeus-test-key", "content-type": "application/json" },
     });
     return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
@@ -63,9 +56,9 @@ describe("emulator", () => {
     const upd = await post("/agent/v1/update", { agentId: id, name: "c", emoji: null, description: "" }, "PATCH");
     expect(upd.body).toMatchObject({ status: "success", message: "Agent updated successfully", agent: { name: "c", emojiIcon: null } });
     expect((await get(id)).agent.name).toBe("b");
-    await ctl.control("odeus", "publishing", { enabled: false });
+    await env.ctl.control("odeus", "publishing", { enabled: false });
     expect((await post("/agent/v1/publish", { agentId: id })).status).toBe(404);
-    await ctl.control("odeus", "publishing", { enabled: true });
+    await env.ctl.control("odeus", "publishing", { enabled: true });
   });
 
   test("only the seed's sentinels clear: null for emoji, \"\" for description and instruction (null there is a 400)", async () => {

@@ -29,15 +29,21 @@ export async function getOrGone(ctx: Ctx, path: string): Promise<Wire | undefine
 }
 
 /**
- * Names are unique within an organization; a clash comes back as 400 or 409 (api/asteroid.md §1).
- * Adds what to do about it to the error.
+ * A create (POST) or update (PATCH) of a named object. Names are unique within an organization and a
+ * clash comes back as 400 or 409 (api/asteroid.md §1): when the body sets a name, the error says what
+ * to do about it.
  */
-export function explainNameClash(e: unknown, what: string, name: unknown): never {
-  if (e instanceof ApiError && (e.status === 409 || (e.status === 400 && /exist|unique|taken|duplicate/i.test(e.serverMessage)))) {
-    e.message += ` (a ${what} named ${JSON.stringify(name)} probably exists already in this organization: ` +
-      `choose another name, or adopt the existing one with the \`import\` resource option)`;
+export async function writeNamed(ctx: Ctx, method: "POST" | "PATCH", path: string, body: Wire, what: string): Promise<Wire> {
+  try {
+    return (await ctx.http.request(method, path, { body })).body as Wire;
+  } catch (e) {
+    const clash = e instanceof ApiError && (e.status === 409 || (e.status === 400 && /exist|unique|taken|duplicate/i.test(e.serverMessage)));
+    if (clash && "name" in body) {
+      e.message += ` (a ${what} named ${JSON.stringify(body.name)} probably exists already in this organization: ` +
+        `choose another name, or adopt the existing one with the \`import\` resource option)`;
+    }
+    throw e;
   }
-  throw e;
 }
 
 /** DELETE where 404 means already gone; 405/501 mean the platform cannot delete it through the API. */

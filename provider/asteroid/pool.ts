@@ -4,8 +4,8 @@
  * no documented API: when it has one, it is one more field in this table.
  */
 import { z } from "zod";
-import { defineResource, f, type Wire } from "../core/fields";
-import { chars, deleteOrExplain, explainNameClash, getOrGone } from "./platform";
+import { defineResource, f } from "../core/fields";
+import { chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profile-pools/${encodeURIComponent(id)}` : "/agent-profile-pools");
@@ -28,21 +28,9 @@ export const agentProfilePool = defineResource({
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) => (uuid.safeParse(id).success ? undefined : "an agent profile pool id is a UUID"),
   api: {
-    async create(ctx, body) {
-      try {
-        return (await ctx.http.request("POST", path(), { body })).body as Wire;
-      } catch (e) {
-        return explainNameClash(e, "pool", body.name);
-      }
-    },
+    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "pool"),
     read: (ctx, id) => getOrGone(ctx, path(id)),
-    async update(ctx, id, body) {
-      try {
-        return (await ctx.http.request("PATCH", path(id), { body })).body as Wire;
-      } catch (e) {
-        return explainNameClash(e, "pool", body.name);
-      }
-    },
+    update: (ctx, id, body) => writeNamed(ctx, "PATCH", path(id), body, "pool"),
     delete: (ctx, id) => deleteOrExplain(ctx, path(id), "pool", id),
   },
 });

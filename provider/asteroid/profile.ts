@@ -8,7 +8,7 @@ import { z } from "zod";
 import { defineResource, f, type Wire } from "../core/fields";
 import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
-import { chars, deleteOrExplain, explainNameClash, getOrGone } from "./platform";
+import { chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profiles/${encodeURIComponent(id)}` : "/agent-profiles");
@@ -150,23 +150,16 @@ export const agentProfile = defineResource({
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) => (uuid.safeParse(id).success ? undefined : "an agent profile id is a UUID"),
   api: {
-    async create(ctx, body) {
-      try {
-        return (await ctx.http.request("POST", path(), { body })).body as Wire;
-      } catch (e) {
-        return explainNameClash(e, "profile", body.name);
-      }
-    },
+    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "profile"),
     read: (ctx, id) => getOrGone(ctx, path(id)),
     async update(ctx, id, body) {
       try {
-        return (await ctx.http.request("PATCH", path(id), { body })).body as Wire;
+        return await writeNamed(ctx, "PATCH", path(id), body, "profile");
       } catch (e) {
         const deltas = Object.keys(body).some((k) => /^(cookies|credentials)To/.test(k));
         if (e instanceof ApiError && (e.status === 404 || e.status === 400) && deltas) {
           e.message += " (if cookies or credentials of this profile were changed outside Pulumi, run `pulumi refresh` and try again)";
         }
-        if ("name" in body) explainNameClash(e, "profile", body.name);
         throw e;
       }
     },

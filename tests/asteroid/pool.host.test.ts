@@ -164,6 +164,34 @@ describe("AgentProfilePool delete where the server has no DELETE", () => {
   });
 });
 
+describe("AgentProfilePool names are unique within an organization (a clash is 400 or 409)", () => {
+  const hint = /a pool named "taken-pool" probably exists already in this organization: choose another name, or adopt the existing one with the `import` resource option/;
+
+  test("a create whose name is taken (409) says what to do", async () => {
+    await w.stack.up(T, "first", { name: "taken-pool", organizationId: ORG });
+    const e = await w.stack.up(T, "second", { name: "taken-pool", organizationId: ORG }).catch((x) => x);
+    expect(String(e.message)).toMatch(/asteroid: POST \/agent-profile-pools failed with 409 Conflict/);
+    expect(String(e.message)).toMatch(hint);
+  });
+
+  test("a rename onto a taken name answered 400 says the same", async () => {
+    await w.stack.up(T, "third", { name: "other-pool", organizationId: ORG });
+    await w.ctl.fault({ platform: "asteroid", method: "PATCH", status: 400, body: { code: 400, message: "name already exists" } });
+    const e = await w.stack.up(T, "third", { name: "taken-pool", organizationId: ORG }).catch((x) => x);
+    expect(String(e.message)).toMatch(/failed with 400 Bad Request: name already exists/);
+    expect(String(e.message)).toMatch(hint);
+  });
+
+  test("a PATCH that does not rename gets no name hint", async () => {
+    await w.ctl.fault({ platform: "asteroid", method: "PATCH", status: 409, body: { code: 409, message: "conflict" } });
+    const e = await w.stack.up(T, "third", { name: "other-pool", organizationId: ORG, allowConcurrentUse: true }).catch((x) => x);
+    expect(String(e.message)).toMatch(/failed with 409 Conflict: conflict$/);
+    await w.ctl.clearFaults();
+    await w.stack.destroy(T, "first");
+    await w.stack.destroy(T, "third");
+  });
+});
+
 describe("AgentProfilePool read-back check", () => {
   test("a name the server rewrites is reported by name in the up output and never becomes a perpetual diff", async () => {
     const desired = { name: "Mixed-Case-Pool", organizationId: ORG };

@@ -53,10 +53,23 @@ const poolRoutes: [string, string, Handler][] = [
     return { status: 201, body: pool };
   }],
   ["GET", "/agent-profile-pools", (req, c) => {
-    const org = req.query.get("organizationId");
-    const page = Number(req.query.get("page") ?? 1);
-    const pageSize = Number(req.query.get("pageSize") ?? 50);
-    const all = [...pools(c).values()].filter((p) => !org || p.organizationId === org);
+    // api/asteroid.md §3: organizationId, page, pageSize, searchName (partial match), sortField, sortDirection.
+    const q = req.query;
+    const org = q.get("organizationId");
+    const search = q.get("searchName")?.toLowerCase();
+    const page = Number(q.get("page") ?? 1);
+    const pageSize = Number(q.get("pageSize") ?? 50);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1) return err(400, "page and pageSize must be positive integers");
+    const field = ({ name: "name", created_at: "createdAt", updated_at: "updatedAt" } as Record<string, string>)[q.get("sortField") ?? "created_at"];
+    if (!field) return err(400, "sortField must be one of name, created_at, updated_at");
+    const dir = q.get("sortDirection") ?? "desc";
+    if (dir !== "asc" && dir !== "desc") return err(400, "sortDirection must be asc or desc");
+    const all = [...pools(c).values()]
+      .map((p, i) => [p, i] as const)
+      .filter(([p]) => (!org || p.organizationId === org) && (!search || String(p.name).toLowerCase().includes(search)))
+      .sort(([a, i], [b, j]) => String(a[field]).localeCompare(String(b[field])) || i - j)
+      .map(([p]) => p);
+    if (dir === "desc") all.reverse();
     return { status: 200, body: { items: all.slice((page - 1) * pageSize, page * pageSize), page, pageSize, total: all.length } };
   }],
   ["GET", "/agent-profile-pools/:id", (req, c) => {

@@ -10,7 +10,6 @@
  * `identity_ids`), secrets as a map, and the model as `llm_config`, so out-of-band edits through
  * `/_emulator/objects/letta/agents/<id>` read naturally.
  */
-import { DEFAULT_PROMPTS } from "../provider/letta/agent";
 import { randomUUID } from "node:crypto";
 import type { EmuRequest, EmuResponse, Handler, PlatformContext, PlatformModule } from "./server";
 
@@ -42,8 +41,16 @@ function baseToolNames(agentType: string): [string, string][] {
   return [...(agentType === "letta_v1_agent" ? [] : [["send_message", "letta_core"] as [string, string]]), ...core, ...memory];
 }
 
-/** The prompt templates the server fills into a tool rule that has none (the provider ignores exactly these). */
-const RULE_PROMPTS = DEFAULT_PROMPTS;
+/** The prompt templates the server fills into a tool rule that has none (letta/schemas/tool_rule.py). */
+const RULE_PROMPTS: Record<string, string> = {
+  constrain_child_tools: "<tool_rule>\nAfter using {{ tool_name }}, you must use one of these tools: {{ children | join(', ') }}\n</tool_rule>",
+  parent_last_tool: "<tool_rule>\n{{ children | join(', ') }} can only be used after {{ tool_name }}\n</tool_rule>",
+  conditional: "<tool_rule>\n{{ tool_name }} will determine which tool to use next based on its output\n</tool_rule>",
+  exit_loop: "<tool_rule>\n{{ tool_name }} ends your response (yields control) when called\n</tool_rule>",
+  continue_loop: "<tool_rule>\n{{ tool_name }} requires continuing your response when called\n</tool_rule>",
+  required_before_exit: "<tool_rule>{{ tool_name }} must be called before ending the conversation</tool_rule>",
+  max_count_per_step: "<tool_rule>\n{{ tool_name }}: max {{ max_count_limit }} use(s) per response\n</tool_rule>",
+};
 const withRuleDefaults = (rules: unknown): unknown =>
   Array.isArray(rules)
     ? rules.map((r) => isObj(r) ? {
@@ -318,6 +325,41 @@ const modifyAgent: Handler = (req, c) => {
   return { status: 200, body: render(c, a, ALL) };
 };
 
+/**
+ * `GET /v1/agents/` (api/letta.md §4): a plain array, newest first unless `order=asc`, paged with `limit`
+ * (default 50) and `after`/`before` cursors holding an agent id; filters `name` (exact), `query_text`
+ * (substring of the name), `tags` with `match_all_tags`, `project_id`, `template_id`, `base_template_id`,
+ * `identity_id`; hidden agents are left out; relations as with `include=`.
+ */
+const listAgents: Handler = (req, c) => {
+  const q = req.query;
+  const limit = q.has("limit") ? Number(q.get("limit")) : 50;
+  if (!Number.isInteger(limit) || limit < 1) return { status: 422, body: { detail: "limit must be a positive integer" } };
+  const by = q.get("order_by") ?? "created_at";
+  if (!["created_at", "updated_at", "last_run_completion"].includes(by)) return { status: 422, body: { detail: `order_by must be created_at, updated_at or last_run_completion` } };
+  const tags = q.getAll("tags");
+  const all = q.get("match_all_tags") === "true";
+  const eq = (k: string, v: string | null) => (a: Obj) => v === null || a[k] === v;
+  let list = [...agents(c).values()]
+    .map((a, i) => [a, i] as const)
+    .filter(([a]) => a.hidden !== true)
+    .filter(([a]) => eq("name", q.get("name"))(a) && eq("project_id", q.get("project_id"))(a) && eq("template_id", q.get("template_id"))(a) && eq("base_template_id", q.get("base_template_id"))(a))
+    .filter(([a]) => !q.has("query_text") || String(a.name).toLowerCase().includes(String(q.get("query_text")).toLowerCase()))
+    .filter(([a]) => !q.has("identity_id") || (a.identity_ids as string[]).includes(String(q.get("identity_id"))))
+    .filter(([a]) => !tags.length || (all ? tags.every((t) => (a.tags as string[]).includes(t)) : tags.some((t) => (a.tags as string[]).includes(t))))
+    .sort(([a, i], [b, j]) => String(a[by] ?? "").localeCompare(String(b[by] ?? "")) || i - j)
+    .map(([a]) => a);
+  if (q.get("order") !== "asc") list = list.reverse();
+  const at = (id: string | null) => (id === null ? -1 : list.findIndex((a) => a.id === id));
+  if (q.has("after")) list = list.slice(at(q.get("after")) + 1);
+  if (q.has("before")) {
+    const i = at(q.get("before"));
+    list = i < 0 ? list : list.slice(0, i);
+  }
+  const include = new Set(q.getAll("include"));
+  return { status: 200, body: list.slice(0, limit).map((a) => render(c, a, include)) };
+};
+
 const deleteAgent: Handler = (req, c) => {
   const a = findAgent(req, c, "Agent not found with id={id}");
   if (isResponse(a)) return a;
@@ -377,6 +419,7 @@ export const lettaModule: PlatformModule = {
   auth: (req, key) => (key && req.headers.authorization !== `Bearer ${key}` ? detail(401, "Unauthorized") : undefined),
   routes: [
     ["POST", "/v1/agents/", createAgent],
+    ["GET", "/v1/agents/", listAgents],
     ["GET", "/v1/agents/:agent_id", getAgent],
     ["PATCH", "/v1/agents/:agent_id", modifyAgent],
     ["DELETE", "/v1/agents/:agent_id", deleteAgent],

@@ -21,7 +21,8 @@ type Rec = Record<string, unknown>;
 const fail = (status: number, message: string): EmuResponse => ({ status, body: { status: "error", message } });
 const denied = (message: string): EmuResponse => ({ status: 403, body: { error: message } });
 const isUuid = (v: unknown) => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-const isStr = (v: unknown, min: number, max: number) => typeof v === "string" && v.length >= min && v.length <= max;
+/** Limits are documented in characters: counted as code points (an emoji is one character). */
+const isStr = (v: unknown, min: number, max: number) => typeof v === "string" && [...v].length >= min && [...v].length <= max;
 
 export const ODEUS_MODELS = ["gpt-5", "gpt-4.1", "claude-sonnet-4-5", "mistral-large"];
 const FIELD_TYPES = ["TEXT", "MULTI_LINE_TEXT", "NUMBER", "CHECKBOX", "FILE", "SELECT", "MULTI_SELECT", "DATE", "EMAIL"];

@@ -1,8 +1,8 @@
 /** Asteroid Agent Service v2: camelCase JSON, `X-Asteroid-Agents-Api-Key`, errors `{code, message}`. */
-import { z } from "zod";
 import { commonErrorMessage, type PlatformSpec } from "../http/client";
 import { ApiError } from "../http/errors";
 import type { Ctx, Wire } from "../core/fields";
+export { chars } from "../core/strings";
 
 export const asteroid: PlatformSpec = {
   name: "asteroid",
@@ -12,15 +12,6 @@ export const asteroid: PlatformSpec = {
   authHeaders: (key) => ({ "X-Asteroid-Agents-Api-Key": key }),
   errorMessage: commonErrorMessage,
 };
-
-/**
- * A string of at most `max` characters, counted as the seed's `maxLength` counts them (JSON Schema:
- * Unicode code points, so an emoji is one character, not two UTF-16 units). The JSON Schema keeps `maxLength`.
- */
-export const chars = (min: number, max: number) =>
-  (min > 0 ? z.string().min(min) : z.string())
-    .refine((v) => [...v].length <= max, { error: (iss) => `must have at most ${max} characters (got ${[...String(iss.input)].length})` })
-    .meta({ maxLength: max });
 
 /** GET that reads 404 as "gone". */
 export async function getOrGone(ctx: Ctx, path: string): Promise<Wire | undefined> {

@@ -32,9 +32,19 @@ function valueAt(v: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 const plural = (n: unknown, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const unitOf = (origin: unknown) => (origin === "array" || origin === "set" ? "item" : origin === "string" ? "character" : "");
 
-/** Turns a zod issue into a sentence a person understands. Input values are shown only when not secret. */
+/** How much of a bad value a failure quotes: enough to recognise it, never a whole prompt. */
+export const QUOTE_CHARS = 60;
+
+/** A short quotation of a value: its JSON, cut to a prefix of QUOTE_CHARS characters. */
+export function quote(v: unknown): string {
+  const json = JSON.stringify(v) ?? String(v);
+  const cps = [...json];
+  return cps.length <= QUOTE_CHARS ? json : `${cps.slice(0, QUOTE_CHARS).join("")}… (${cps.length} characters)`;
+}
+
+/** Turns a zod issue into a sentence a person understands. Input values are shown only when not secret, and only a prefix. */
 export function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
-  const got = showInput && "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
+  const got = showInput && "input" in issue && issue.input !== undefined ? ` (got ${quote(issue.input)})` : "";
   switch (issue.code) {
     case "invalid_type":
       if (!("input" in issue) || issue.input === undefined) return "is required";
@@ -49,15 +59,17 @@ export function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
     case "too_big": {
       const unit = unitOf(issue.origin);
       if (!unit) return `must be at most ${issue.maximum}${got}`;
-      const len = "input" in issue && (typeof issue.input === "string" || Array.isArray(issue.input)) ? ` (got ${issue.input.length})` : "";
+      // "got N" in the unit of the limit: items for a list, characters (code points) for a string.
+      const n = "input" in issue ? (typeof issue.input === "string" ? [...issue.input].length : Array.isArray(issue.input) ? issue.input.length : undefined) : undefined;
+      const len = n === undefined ? "" : ` (got ${n})`;
       return `must have at most ${plural(issue.maximum, unit)}${len}`;
     }
     case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+      return `must be one of ${issue.values.map((v) => quote(v)).join(", ")}${got}`;
     case "invalid_format":
       return issue.format === "regex" ? `${issue.message}${got}` : `must be a valid ${issue.format === "guid" ? "UUID" : issue.format}${got}`;
     case "unrecognized_keys":
-      return `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys.join(", ")}`;
+      return `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys.map((k) => ([...k].length > QUOTE_CHARS ? quote(k) : k)).join(", ")}`;
     default:
       return issue.message;
   }

@@ -11,6 +11,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { defineResource, f, type Ctx, type Wire } from "../core/fields";
+import { quote } from "../core/check";
+import { chars, maxBytes } from "../core/strings";
 import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
 
@@ -39,20 +41,10 @@ export function newAgentId(now = Date.now()): string {
   return `agent_${b.toString("hex")}`;
 }
 
-const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
-/** A string limit counted in UTF-8 bytes, as the server counts it. */
-const maxBytes = (limit: number, label: string) =>
-  z.string().refine((s) => utf8(s) <= limit, { error: (iss) => `must be at most ${label} (${limit} bytes of UTF-8; got ${utf8(String(iss.input))} bytes)` });
 
 const capability = z.strictObject({
   /** Reference to the capability ID, e.g. `current_time`, `web_fetch`, `mcp:<server-uuid>`. */
-  ref: z
-    .string()
-    .min(1)
-    .refine((s) => [...s].length <= LIMITS.refChars, {
-      error: (iss) => `must have at most ${LIMITS.refChars} characters (got ${[...String(iss.input)].length})`,
-    })
-    .meta({ maxLength: LIMITS.refChars }), // characters as the VARCHAR(50) column counts them: code points
+  ref: chars(1, LIMITS.refChars), // characters as the VARCHAR(50) column counts them: code points
   /** Per-agent configuration for this capability (capability-specific). */
   config: z.looseObject({}).optional(),
 });
@@ -76,9 +68,7 @@ export const agent = defineResource({
   uniqueName: "agentId",
   fields: {
     name: f.scalar(
-      z.string().min(1).refine((s) => [...s].length <= LIMITS.nameChars, {
-        error: (iss) => `must have at most ${LIMITS.nameChars} characters (got ${[...String(iss.input)].length})`,
-      }),
+      chars(1, LIMITS.nameChars),
       "The name of the agent. Used for display purposes. 1-255 characters.",
       { required: true },
     ),
@@ -133,7 +123,7 @@ export const agent = defineResource({
       if (!isObject(c) || typeof c.ref !== "string") return;
       const j = first.get(c.ref);
       if (j === undefined) first.set(c.ref, i);
-      else fail(`capabilities[${i}].ref`, `duplicates capabilities[${j}].ref (${JSON.stringify(c.ref)}): each capability can be enabled once per agent`);
+      else fail(`capabilities[${i}].ref`, `duplicates capabilities[${j}].ref (${quote(c.ref)}): each capability can be enabled once per agent`);
     });
   },
   idOf: (b) => String(b.id ?? ""),

@@ -13,6 +13,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { defineResource, f, type Ctx, type FieldSpec, type Wire } from "../core/fields";
 import { norm } from "../core/plan";
+import { quote } from "../core/check";
+import { chars } from "../core/strings";
 import { serverValue } from "../core/state";
 import { canonical, isObject } from "../core/values";
 import { ApiError, TransportError } from "../http/errors";
@@ -81,21 +83,21 @@ const orEmpty = (v: unknown) => (v === undefined || v === null ? [] : v);
 const lowerAll = (v: unknown) => (Array.isArray(v) ? v.map((s) => (typeof s === "string" ? s.toLowerCase() : s)) : orEmpty(v));
 
 const fields = {
-  name: f.scalar(z.string().min(1).max(80), "Agent name (1-80 characters).", { required: true }),
-  description: f.scalar(z.string().max(500), "Description (max 500 characters). Removing it sends \"\", which clears it.", {
+  name: f.scalar(chars(1, 80), "Agent name (1-80 characters).", { required: true }),
+  description: f.scalar(chars(0, 500), "Description (max 500 characters). Removing it sends \"\", which clears it.", {
     onRemove: { send: "" }, normalize: (v: unknown) => str(v),
   }),
-  emoji: f.scalar(z.string().min(1).max(16), "Emoji icon (max 16 characters). Read back from `emojiIcon`; removing it sends null, which clears it.", {
+  emoji: f.scalar(chars(1, 16), "Emoji icon (max 16 characters). Read back from `emojiIcon`; removing it sends null, which clears it.", {
     read: "emojiIcon", onRemove: { send: null },
   }),
-  instruction: f.text(z.string().max(40000), "System prompt (max 40000 characters). Removing it sends \"\", which clears it.", {
+  instruction: f.text(chars(0, 40000), "System prompt (max 40000 characters). Removing it sends \"\", which clears it.", {
     onRemove: { send: "" }, normalize: (v: unknown) => str(v),
   }),
   model: f.scalar(z.string().min(1), "Model identifier (deployment name from the Models API, e.g. `gpt-5`). The workspace default when never set. Removing it leaves the agent's current model: the API documents no way back to the workspace default."),
   creativity: f.scalar(z.number().min(0).max(1), "Temperature between 0 and 1 (default 0.3). Read back from `temperature`; removing it sends 0.3.", {
     read: "temperature", onRemove: { send: 0.3 },
   }),
-  conversationStarters: f.list(z.array(z.string().min(1).max(255)).max(20), "Suggested prompts, max 20, each 1-255 characters. Sent whole; removing it sends [].", {
+  conversationStarters: f.list(z.array(chars(1, 255)).max(20), "Suggested prompts, max 20, each 1-255 characters. Sent whole; removing it sends [].", {
     onRemove: { send: [] }, normalize: orEmpty,
   }),
   actions: f.set(z.array(action), "Actions from enabled integrations: `{ actionId, requiresConfirmation }`. `requiresConfirmation` defaults to true and is always sent. Order does not matter; sent whole; removing it sends [].", {
@@ -204,7 +206,7 @@ export const agent = defineResource({
     const slugs = new Map<unknown, number>();
     items(inputs.inputFields).forEach((x, i) => {
       const first = slugs.get(x.slug);
-      if (first !== undefined) fail(`inputFields[${i}].slug`, `duplicates inputFields[${first}].slug ${JSON.stringify(x.slug)}: slugs must be unique`);
+      if (first !== undefined) fail(`inputFields[${i}].slug`, `duplicates inputFields[${first}].slug ${quote(x.slug)}: slugs must be unique`);
       else slugs.set(x.slug, i);
       if (SELECT_TYPES.includes(String(x.type)) && !(Array.isArray(x.options) && x.options.length)) {
         fail(`inputFields[${i}].options`, `is required for a ${x.type} field: list the choices`);

@@ -102,7 +102,7 @@ export const agentProfile = defineResource({
       "Browser cookies of the profile: `name` (display name), `key` (the name sent in HTTP headers), write-only `value`, `domain`, `secure`, `sameSite` (`Strict`, `Lax` or `None`), `httpOnly`, optional `expiry` (date-time). " +
         "A cookie is identified by `domain` (case-insensitive) + `key`; two cookies with the same identity fail at check. There is no cookie update: a changed cookie is deleted and added again in the same PATCH. Order does not matter. The list is authoritative: cookies not in it are deleted. Removing the list deletes every cookie.",
       {
-        key: cookieKey, keyLabel: "domain (case-insensitive) + key", idField: "id", itemComputed: ["id", "createdAt"],
+        key: cookieKey, keyMembers: ["domain", "key"], keyLabel: "domain (case-insensitive) + key", idField: "id", itemComputed: ["id", "createdAt"],
         add: "cookiesToAdd", remove: "cookiesToDelete",
       },
       {
@@ -117,7 +117,7 @@ export const agentProfile = defineResource({
       "Credentials of the profile: `name` (uppercased by the server) and write-only `data` (plaintext, encrypted server-side). " +
         "Matched by name case-insensitively (`github_token` is `GITHUB_TOKEN`); two names differing only in case fail at check. A new name is added, a changed `data` is updated by name, a removed name is deleted by its id. Order does not matter. The list is authoritative: credentials not in it are deleted. Removing the list deletes every credential.",
       {
-        key: credentialKey, keyLabel: "name (case-insensitive)", keyPath: "name", idField: "id", itemComputed: ["id", "createdAt"],
+        key: credentialKey, keyMembers: ["name"], keyLabel: "name (case-insensitive)", keyPath: "name", idField: "id", itemComputed: ["id", "createdAt"],
         add: "credentialsToAdd", remove: "credentialsToDelete", update: "credentialsToUpdate",
         toUpdate: (c) => ({ name: c.name, data: c.data }),
       },

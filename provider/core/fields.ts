@@ -4,7 +4,7 @@
  * hold no diff logic of their own.
  */
 import type { z } from "zod";
-import type { PlatformClient } from "../http/client";
+import type { RequestOptions, Response } from "../http/client";
 
 /**
  * - `scalar`: a single value, sent when changed.
@@ -31,6 +31,11 @@ export type RemovePolicy =
 export interface KeyedSpec {
   /** The identity of an item; two items with the same key are rejected at check. */
   key: (item: Record<string, unknown>) => string;
+  /**
+   * The members the identity is made of. A server that rewrites them (a cookie domain `.example.com`
+   * stored as `example.com`) is still matched to the item sent, by the item's other members.
+   */
+  keyMembers?: string[];
   /** How a person reads the key in a check failure, e.g. "domain + key". */
   keyLabel: string;
   /** The item member a duplicate-key failure points at (`credentials[2].name`); default: the item. */
@@ -88,20 +93,54 @@ export interface FieldSpec {
   keyed?: KeyedSpec;
 }
 
+export interface CtxRequestOptions extends RequestOptions {
+  /** The schema a 2xx answer must fit (see core/answers.ts); an answer that does not is an error, never success. */
+  expect?: z.ZodType;
+}
+
 export interface Ctx {
-  http: PlatformClient;
+  /** The platform client, redacting the write-only values in play from every error. */
+  http: { request(method: string, path: string, o?: CtxRequestOptions): Promise<Response> };
   /** Reports a message to the person running pulumi (never a secret). */
   warn(message: string): void;
 }
 
 export type Wire = Record<string, unknown>;
 
+/** One create call: what the platform may tag the object with, so it can be found again. */
+export interface CreateAttempt {
+  /** A random token for this create (Letta keeps it in a reserved metadata key). */
+  readonly token: string;
+  /** The id chosen by the client before the call, where the client picks ids (Everruns). */
+  id?: string;
+}
+
+/**
+ * How the object an unconfirmed create made is found again (the connection dropped, a 5xx, an
+ * unreadable answer): the rule each platform's page documents.
+ */
+export interface Recovery {
+  /**
+   * - `id`: the id was chosen before the call; an unconfirmed create is recorded under it and the
+   *   next `up` finishes it with the same id (an idempotent upsert).
+   * - `token`: the object carries this create's token; finding it proves it is ours. When it cannot be
+   *   found, a placeholder is recorded: the next `up` replaces it, deleting whatever the token finds.
+   * - `name`: a name unique on the platform; the object found by name is adopted only when every field
+   *   sent matches, and its write-only values are sent again (nothing proves who made it).
+   */
+  by: "id" | "token" | "name";
+  /** The object the create made, or undefined when it provably does not exist; throws when it cannot tell. */
+  find(ctx: Ctx, attempt: CreateAttempt, body: Wire, inputs: Record<string, unknown>): Promise<Wire | undefined>;
+  /** An error of create that means "it exists already" (a unique-name clash on a re-run). */
+  isConflict?(e: unknown): boolean;
+}
+
 /** The calls a resource makes; each path lives here and nowhere else. */
 export interface ResourceApi {
-  create(ctx: Ctx, body: Wire, inputs: Record<string, unknown>): Promise<Wire>;
+  create(ctx: Ctx, body: Wire, inputs: Record<string, unknown>, attempt: CreateAttempt): Promise<Wire>;
   /**
-   * Returns undefined when the object is gone (404 and the platform's equivalents). `props` are the
-   * outputs in state (empty on import; undefined when re-reading right after a write).
+   * Returns undefined when the object is gone (404 and the platform's documented equivalents, nothing
+   * else). `props` are the outputs in state (empty on import; undefined when re-reading right after a write).
    */
   read(ctx: Ctx, id: string, props?: Record<string, unknown>): Promise<Wire | undefined>;
   /** `olds` are the outputs in state before the update (e.g. server-attached ids to keep). */
@@ -127,6 +166,8 @@ export interface ResourceDef {
   uniqueName?: string;
   /** The id of the object in a response body. */
   idOf: (body: Wire) => string;
+  /** How an unconfirmed create is recovered; without it (Odeus) the create's error says what to do. */
+  recover?: Recovery;
   /** Checks an id given to `import`; returns the reason it is wrong. */
   validateId?: (id: string) => string | undefined;
   api: ResourceApi;

@@ -1,13 +1,24 @@
 /**
  * The dynamic-provider methods of a resource, derived from its table:
- * inputs -> check -> diff -> one HTTP call -> normalised outputs.
+ * inputs -> check -> diff -> one HTTP call -> verified answer -> normalised outputs.
+ *
+ * What the stack records is what exists. A write whose outcome is unknown (the answer was lost,
+ * came too late, was a 5xx or could not be read) is never taken as success or as failure blindly:
+ * - create: the object is looked up the platform's way (`def.recover`: by the id chosen before the
+ *   call, by a create token, or by a unique name) and adopted; when it cannot be found, an id is handed
+ *   to the engine (an error carrying `id`/`properties`) so the next `up` finishes or replaces it;
+ * - update: the object is read back; state records what it shows, and an update it does not show is an
+ *   error carrying the live state, so the next `up` sends exactly what is missing.
  */
+import { randomUUID } from "node:crypto";
 import type { PlatformClient } from "../http/client";
+import { mayHaveActed, verifyAnswer } from "./answers";
 import { check, type CheckFailure } from "./check";
-import { holdsSecret, inputFields, type Ctx, type ResourceDef, type Wire } from "./fields";
-import { diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
-import { readBack, readInputs, toState, type Rewrites } from "./state";
+import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire } from "./fields";
+import { changedFields, diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
+import { readBack, readInputs, rewritesOf, toState, type Rewrites } from "./state";
 import { isObject } from "./values";
+import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, writeOnlyEntries } from "./writeonly";
 
 type Props = Record<string, unknown>;
 
@@ -20,102 +31,263 @@ export interface Lifecycle {
   delete(id: string, props: Props): Promise<void>;
 }
 
-/** Every write-only value in a set of inputs, so errors can redact them. */
-export function secretValues(def: ResourceDef, inputs: Props): string[] {
-  const out: string[] = [];
-  const collect = (v: unknown): void => {
-    if (typeof v === "string") out.push(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (isObject(v)) Object.values(v).forEach(collect);
-  };
-  for (const [name, spec] of inputFields(def)) {
-    if (!holdsSecret(spec)) continue;
-    const v = inputs[name];
-    if (spec.secret) collect(v);
-    for (const m of spec.secretMembers ?? []) for (const item of [v].flat()) if (isObject(item)) collect(item[m]);
-  }
-  return out;
+export { secretValues };
+
+/** An unconfirmed create recorded in state (`__pending`): how to find the object again. No secret. */
+export interface Pending {
+  by: "id" | "token";
+  token?: string;
+  /** The name sent, to narrow the lookup (names are not secret). */
+  name?: string;
+}
+/** The id recorded for an unconfirmed create whose platform chooses ids (Letta): a placeholder. */
+export const placeholderId = (token: string) => `unconfirmed-create-${token}`;
+export const pendingOf = (props: Props): Pending | undefined => (isObject(props.__pending) ? (props.__pending as unknown as Pending) : undefined);
+
+/** Paths of write-only values a request carried that state cannot confirm the platform got (`__unsent`). */
+const unsentOf = (props: Props): string[] => (Array.isArray(props.__unsent) ? (props.__unsent as string[]) : []);
+
+const omit = (r: Rewrites, names: string[]): Rewrites => Object.fromEntries(Object.entries(r).filter(([k]) => !names.includes(k)));
+
+/** Adds to an error's message (keeping its class and code) and returns it. */
+function note<E>(e: E, text: string): E {
+  if (e instanceof Error) e.message += text;
+  return e;
 }
 
-const omit = (r: Rewrites, names: string[]): Rewrites =>
-  Object.fromEntries(Object.entries(r).filter(([k]) => !names.includes(k)));
+/** The error the engine records as a partially created resource: the object (maybe) exists under `id`. */
+function handOver(e: unknown, id: string, properties: Props): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return Object.assign(err, { id, properties, reasons: [err.message] });
+}
 
-/** Wraps the platform client so every request redacts the write-only values in play. */
+/** Wraps the platform client: every request redacts the write-only values in play and verifies its answer. */
 function ctxFor(def: ResourceDef, client: PlatformClient, secrets: string[], label: string): Ctx {
-  const http = Object.create(client) as PlatformClient;
-  http.request = (method, path, o = {}) => client.request(method, path, { ...o, secrets: [...(o.secrets ?? []), ...secrets] });
-  return { http, warn: (m) => console.warn(`warning: ${def.platform}.${def.type} ${label}: ${m}`) };
+  return {
+    http: {
+      async request(method, path, o = {}) {
+        const { expect, ...rest } = o;
+        const all = [...(rest.secrets ?? []), ...secrets];
+        const res = await client.request(method, path, { ...rest, secrets: all });
+        if (expect && res.status >= 200 && res.status < 300) {
+          verifyAnswer(expect, { platform: def.platform, method, path, status: res.status }, res.body, all);
+        }
+        return res;
+      },
+    },
+    warn: (m) => console.warn(`warning: ${def.platform}.${def.type} ${label}: ${m}`),
+  };
 }
 
-const definedInputs = (def: ResourceDef, news: Props) =>
-  inputFields(def).filter(([n]) => news[n] !== undefined).map(([n]) => n);
+const definedInputs = (def: ResourceDef, news: Props) => inputFields(def).filter(([n]) => news[n] !== undefined).map(([n]) => n);
 
 export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifecycle {
-  /** Builds outputs from a write's response, running the read-back check on the fields sent. */
-  function afterWrite(id: string, body: Wire, news: Props, sent: string[], prev?: Props, ctx?: Ctx): Props {
-    const base = omit((prev?.__rewrites as Rewrites) ?? {}, sent);
+  const what = `${def.platform}.${def.type}`;
+  const ctx = (label: string, ...inputs: Props[]) => ctxFor(def, client(), inputs.flatMap((i) => secretValues(def, i)), label);
+
+  /** Outputs of a write's answer, with the read-back check on the fields sent. */
+  function settle(body: Wire, news: Props, sentFields: string[], o: { prev?: Props; sent: ReadonlySet<string>; c?: Ctx }): Props {
+    const base = omit(rewritesOf(o.prev), sentFields);
     const managed = definedInputs(def, news);
-    const first = toState(def, body, { applied: news, prev, managed, rewrites: base });
-    const { warnings, rewrites } = readBack(def, sent, news, first, base);
-    for (const w of warnings) ctx?.warn(w);
-    return toState(def, body, { applied: news, prev, managed, rewrites });
+    const first = toState(def, body, { applied: news, prev: o.prev, managed, rewrites: base, sent: o.sent });
+    const { warnings, rewrites } = readBack(def, sentFields, news, first, body, base);
+    for (const w of warnings) o.c?.warn(w);
+    return toState(def, body, { applied: news, prev: o.prev, managed, rewrites, sent: o.sent });
+  }
+
+  /**
+   * A create failed in a way that may have left the object behind (or says it exists already).
+   * Returns the object when it is found and may be adopted; throws otherwise (see `Recovery`).
+   */
+  async function recoverCreate(c: Ctx, e: unknown, attempt: CreateAttempt, body: Wire, inputs: Props): Promise<{ res: Wire; byName: boolean }> {
+    const r = def.recover;
+    const conflict = !!r?.isConflict?.(e);
+    if (!r || !(conflict || mayHaveActed(e))) throw e;
+    let found: Wire | undefined;
+    let lookup: unknown;
+    try {
+      found = await r.find(c, attempt, body, inputs);
+    } catch (le) {
+      lookup = le;
+    }
+    const name = typeof body.name === "string" ? body.name : undefined;
+    if (found) {
+      if (r.by === "name") {
+        // Nothing proves who made it: adopt it only when everything sent matches (write-only values aside).
+        const live = toState(def, found, {});
+        const differ = changedFields(def, live, { ...inputs, [CHANGED_KEY]: [] }).map((x) => x.name);
+        if (differ.length) {
+          throw note(e, `. A ${def.type} named ${JSON.stringify(name)} exists, but its ${differ.join(", ")} differ from the program's, so it was not adopted: choose another name, or adopt it with the \`import\` resource option (id ${def.idOf(found)}).`);
+        }
+      }
+      c.warn(`the answer to the create was lost or unreadable (${(e as Error).message}); the ${def.type} it made was found ${r.by === "name" ? "by its name" : r.by === "id" ? "by its id" : "by its create token"} and is adopted (id ${def.idOf(found)}).`);
+      return { res: found, byName: r.by === "name" };
+    }
+    const why = lookup === undefined ? "" : ` (looking it up failed: ${(lookup as Error).message})`;
+    if (r.by === "id" && attempt.id) {
+      const msg = `. The ${def.type} may have been created${why}: it is recorded in the stack as ${attempt.id} (unconfirmed), and the next \`pulumi up\` finishes it with the same id, never a second one.`;
+      throw handOver(note(e, msg), attempt.id, { __pending: { by: "id", token: attempt.token }, __managed: definedInputs(def, inputs) });
+    }
+    if (r.by === "token") {
+      const id = placeholderId(attempt.token);
+      const msg =
+        `. The ${def.type} may have been created${why}: it is recorded in the stack as ${id} until that is known. ` +
+        `\`pulumi refresh\` adopts it if it exists (found by its create token); the next \`pulumi up\` replaces it instead, deleting the one this create made if it exists.`;
+      throw handOver(note(e, msg), id, { __pending: { by: "token", token: attempt.token, ...(name ? { name } : {}) }, __managed: definedInputs(def, inputs) });
+    }
+    if (conflict) throw e;
+    throw note(
+      e,
+      lookup === undefined
+        ? `. No ${def.type} named ${JSON.stringify(name)} exists afterwards, so nothing was created: run \`pulumi up\` again (should it appear later, the next run adopts it by its name).`
+        : `. Whether the ${def.type} was created could not be checked${why}: run \`pulumi up\` again; if it exists by then, it is adopted by its name.`,
+    );
+  }
+
+  /** A create confirmed (or adopted): write-only values re-sent where nothing proves the platform got them, then afterWrite. */
+  async function completeCreate(c: Ctx, res: Wire, inputs: Props, byName: boolean): Promise<{ id: string; outs: Props }> {
+    const id = def.idOf(res);
+    const all = new Set(writeOnlyEntries(def, inputs).keys());
+    if (byName && all.size) {
+      const managed = definedInputs(def, inputs);
+      const olds = toState(def, res, { managed });
+      const patch = planUpdate(def, olds, { ...inputs, [CHANGED_KEY]: [...all] });
+      // If this fails, nothing is recorded: the next run adopts the object again and sends them again.
+      if (Object.keys(patch).length) res = (await def.api.update(c, id, patch, inputs, olds)) ?? res;
+    }
+    if (def.api.afterWrite) {
+      try {
+        res = (await def.api.afterWrite(c, id, inputs, res)) ?? res;
+      } catch (e) {
+        // The object exists: hand its id to the engine so it lands in state instead of leaking.
+        const msg = ` (the ${def.type} was created with id ${id} and is kept in the stack; the next \`pulumi up\` finishes it)`;
+        throw handOver(note(e, msg), id, settle(res, inputs, [], { sent: all }));
+      }
+    }
+    return { id, outs: settle(res, inputs, definedInputs(def, inputs), { sent: all, c }) };
+  }
+
+  async function createWith(c: Ctx, inputs: Props, attempt: CreateAttempt): Promise<{ id: string; outs: Props }> {
+    const body = planCreate(def, inputs);
+    let res: Wire;
+    let byName = false;
+    try {
+      res = await def.api.create(c, body, inputs, attempt);
+    } catch (e) {
+      ({ res, byName } = await recoverCreate(c, e, attempt, body, inputs));
+    }
+    return completeCreate(c, res, inputs, byName);
+  }
+
+  /** Reads an unconfirmed create: adopted when found (a refresh may change the id), gone when provably absent. */
+  async function readPending(c: Ctx, id: string, props: Props, p: Pending) {
+    const managed = managedOf(props);
+    const found = p.by === "id" ? await def.api.read(c, id) : await def.recover!.find(c, { token: p.token ?? "" }, p.name ? { name: p.name } : {}, {});
+    if (!found) return { id: "", props: {} };
+    const outs = toState(def, found, { managed });
+    return { id: def.idOf(found), props: outs, inputs: readInputs(def, outs) };
+  }
+
+  /**
+   * An update whose outcome is unknown: the object is read back. State records what it shows; an update
+   * it does not show in full (or write-only values it cannot confirm) is an error carrying the live
+   * state, so the engine records the truth and the next `up` sends what is missing.
+   */
+  async function settleUncertainUpdate(c: Ctx, e: unknown, id: string, olds: Props, news: Props, sent: ReadonlySet<string>): Promise<{ outs: Props }> {
+    let live: Wire | undefined;
+    try {
+      live = await def.api.read(c, id);
+    } catch (re) {
+      throw note(e, `. Reading the ${def.type} back failed too (${(re as Error).message}): the stack keeps its previous state; run \`pulumi refresh\`, then \`pulumi up\`.`);
+    }
+    if (!live) throw note(e, `. The ${def.type} ${id} is gone now: run \`pulumi refresh\` to drop it from the stack.`);
+    const managed = [...new Set([...(managedOf(olds) ?? []), ...definedInputs(def, news)])];
+    const outs = toState(def, live, { applied: news, prev: olds, managed, rewrites: rewritesOf(olds), sent: new Set() });
+    const unsent = [...sent].filter((p) => writeOnlyEntries(def, news).has(p));
+    if (unsent.length) outs.__unsent = unsent;
+    const missing = changedFields(def, outs, news).map((x) => x.name);
+    if (!missing.length) {
+      c.warn(`the answer to the update was lost or unreadable (${(e as Error).message}); read back, the ${def.type} shows the whole update.`);
+      return { outs };
+    }
+    const msg = `. Read back, the ${def.type} does not show all of the update (${missing.join(", ")}): the stack records what it shows, and the next \`pulumi up\` sends the rest.`;
+    throw handOver(note(e, msg), id, outs);
   }
 
   return {
     async check(olds, news) {
-      return check(def, olds, news);
+      const r = check(def, olds, news);
+      if (r.failures.length) return r;
+      const inputs: Props = { ...news };
+      delete inputs[CHANGED_KEY];
+      delete inputs[IMPORT_KEY];
+      const changed = changedWriteOnly(def, olds, news);
+      if (changed.length) inputs[CHANGED_KEY] = changed;
+      return { inputs, failures: [] };
     },
 
     async diff(_id, olds, news) {
+      const p = pendingOf(olds);
+      // An unconfirmed create: finished in place when its id is real, replaced when it is a placeholder.
+      if (p) return { changes: true, replaces: p.by === "token" ? ["__pending"] : [], deleteBeforeReplace: false, stables: [] };
       return diff(def, olds, news);
     },
 
     async create(inputs) {
-      const ctx = ctxFor(def, client(), secretValues(def, inputs), "create");
-      const body = planCreate(def, inputs);
-      let res = await def.api.create(ctx, body, inputs);
-      const id = def.idOf(res);
-      if (def.api.afterWrite) {
-        try {
-          res = (await def.api.afterWrite(ctx, id, inputs, res)) ?? res;
-        } catch (e) {
-          // The object exists: hand its id to the engine so it lands in state instead of leaking.
-          throw Object.assign(new Error(`${(e as Error).message} (the ${def.type} was created with id ${id} and is kept in the stack)`), {
-            id,
-            properties: afterWrite(id, res, inputs, [], undefined),
-            reasons: [(e as Error).message],
-          });
-        }
-      }
-      const sent = definedInputs(def, inputs);
-      return { id, outs: afterWrite(id, res, inputs, sent, undefined, ctx) };
+      return createWith(ctx("create", inputs), inputs, { token: randomUUID() });
     },
 
     async read(id, props = {}) {
+      const c = ctx("read", props);
+      const p = pendingOf(props);
+      if (p) return readPending(c, id, props, p);
       const bad = def.validateId?.(id);
-      if (bad) throw new Error(`${def.platform}.${def.type}: cannot read "${id}": ${bad}`);
-      const ctx = ctxFor(def, client(), secretValues(def, props), "read");
-      const res = await def.api.read(ctx, id, props);
+      if (bad) throw new Error(`${what}: cannot read "${id}": ${bad}`);
+      const res = await def.api.read(c, id, props);
       if (!res) return { id: "", props: {} };
       const managed = managedOf(props);
-      const outs = toState(def, res, { prev: props, managed, rewrites: props.__rewrites as Rewrites | undefined });
-      return { id: def.idOf(res) || id, props: outs, inputs: readInputs(def, outs) };
+      const importing = !managed && !inputFields(def).some(([n]) => props[n] !== undefined);
+      const outs = toState(def, res, { prev: props, managed, rewrites: rewritesOf(props) });
+      if (unsentOf(props).length) outs.__unsent = unsentOf(props);
+      const inputs = readInputs(def, outs);
+      // An import: the program's write-only values become the baseline (core/writeonly.ts).
+      if (importing) inputs[IMPORT_KEY] = true;
+      return { id: def.idOf(res) || id, props: outs, inputs };
     },
 
     async update(id, olds, news) {
-      const ctx = ctxFor(def, client(), [...secretValues(def, news), ...secretValues(def, olds)], "update");
-      const body = planUpdate(def, olds, news);
+      const c = ctx("update", news, olds);
+      const p = pendingOf(olds);
+      if (p?.by === "id") return { outs: (await createWith(c, news, { token: p.token ?? randomUUID(), id })).outs };
+      if (p) throw new Error(`${what} ${id} is an unconfirmed create: run \`pulumi refresh\` to adopt it, or let \`pulumi up\` replace it.`);
+      const sentW = new Set<string>();
+      const body = planUpdate(def, olds, news, sentW);
       const sent = [...sentFields(def, body)].filter((n) => news[n] !== undefined);
-      let res: Wire | undefined = Object.keys(body).length ? await def.api.update(ctx, id, body, news, olds) : undefined;
-      if (def.api.afterWrite) res = (await def.api.afterWrite(ctx, id, news, res ?? {})) || res;
-      if (!res || !Object.keys(res).length) res = await def.api.read(ctx, id);
-      if (!res) throw new Error(`${def.platform}.${def.type} ${id} disappeared during the update`);
-      return { outs: afterWrite(id, res, news, sent, olds, ctx) };
+      let res: Wire | undefined;
+      try {
+        res = Object.keys(body).length ? await def.api.update(c, id, body, news, olds) : undefined;
+        if (def.api.afterWrite) res = (await def.api.afterWrite(c, id, news, res ?? {})) || res;
+      } catch (e) {
+        if (!mayHaveActed(e)) throw e;
+        return settleUncertainUpdate(c, e, id, olds, news, sentW);
+      }
+      if (!res || !Object.keys(res).length) {
+        res = await def.api.read(c, id);
+        if (!res) throw new Error(`${what} ${id} disappeared during the update: run \`pulumi refresh\` to drop it from the stack`);
+      }
+      return { outs: settle(res, news, sent, { prev: olds, sent: sentW, c }) };
     },
 
     async delete(id, props) {
-      const ctx = ctxFor(def, client(), secretValues(def, props), "delete");
-      await def.api.delete(ctx, id, props);
+      const c = ctx("delete", props);
+      const p = pendingOf(props);
+      if (p?.by === "token") {
+        // A placeholder: delete whatever this create made, if anything.
+        const found = await def.recover!.find(c, { token: p.token ?? "" }, p.name ? { name: p.name } : {}, {});
+        if (found) await def.api.delete(c, def.idOf(found), toState(def, found, {}));
+        return;
+      }
+      await def.api.delete(c, id, props);
     },
   };
 }
@@ -129,3 +301,5 @@ function sentFields(def: ResourceDef, body: Wire): Set<string> {
   }
   return out;
 }
+
+export { verifyAnswer };

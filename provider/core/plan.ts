@@ -8,6 +8,7 @@
  */
 import { inputFields, wireName, type FieldSpec, type ResourceDef, type Wire } from "./fields";
 import { canonical, containsUnknown, deepEqual, isObject } from "./values";
+import { changedOf, itemPath, memberEntries, memberPath } from "./writeonly";
 
 type Props = Record<string, unknown>;
 
@@ -42,22 +43,26 @@ export function norm(spec: FieldSpec, v: unknown): unknown {
 }
 
 /**
- * Fills write-only members that the current value lacks with the desired ones: an imported
- * resource has no last-applied secret, and import cannot recover it, so it is not a change.
+ * Fills in the write-only values `current` lacks (ones this provider never sent: after an import)
+ * with the desired ones, except where `changed(path)` says the program changed them since its last
+ * run: an unsent value the program did not change is what the platform holds, as far as anyone knows.
  */
-function fillMissingSecrets(spec: FieldSpec, desired: unknown, current: unknown): unknown {
+export function fillUnsent(spec: FieldSpec, name: string, desired: unknown, current: unknown, changed: (path: string) => boolean): unknown {
+  if (spec.secret) return current === undefined && desired !== undefined && !changed(name) ? desired : current;
   const members = spec.secretMembers ?? [];
-  const fill = (d: unknown, c: unknown) => {
+  if (!members.length) return current;
+  const fill = (d: unknown, c: unknown, path: (m: string) => string) => {
     if (!isObject(d) || !isObject(c)) return c;
     const out = { ...c };
-    for (const m of members) if (out[m] === undefined) out[m] = d[m];
+    for (const m of members) if (out[m] === undefined && d[m] !== undefined && !changed(path(m))) out[m] = d[m];
     return out;
   };
   if (spec.kind === "keyed" && Array.isArray(desired) && Array.isArray(current)) {
-    const byKey = new Map(desired.filter(isObject).map((d) => [spec.keyed!.key(d), d]));
-    return current.map((c) => (isObject(c) ? fill(byKey.get(spec.keyed!.key(c)), c) : c));
+    const k = spec.keyed!;
+    const byKey = new Map(desired.filter(isObject).map((d) => [k.key(d), d]));
+    return current.map((c) => (isObject(c) ? fill(byKey.get(k.key(c)), c, (m) => itemPath(name, k.key(c), m)) : c));
   }
-  return fill(desired, current);
+  return fill(desired, current, (m) => memberPath(name, m));
 }
 
 /** The members of `current` that `desired` sets, recursively through nested objects (`partial` fields). */
@@ -68,9 +73,12 @@ export function projectOnto(desired: unknown, current: unknown): unknown {
   return out;
 }
 
-export function fieldEqual(spec: FieldSpec, desired: unknown, current: unknown, imported: boolean): boolean {
-  if (imported && spec.secret && current === undefined) return true;
-  if (imported && spec.secretMembers) current = fillMissingSecrets(spec, desired, current);
+/**
+ * Whether state's value of a field already is the desired one. Write-only values state lacks count
+ * as equal unless `changed` says the program changed them (see `fillUnsent`).
+ */
+export function fieldEqual(spec: FieldSpec, desired: unknown, current: unknown, name = "", changed: (path: string) => boolean = () => false): boolean {
+  current = fillUnsent(spec, name, desired, current, changed);
   const d = norm(spec, desired);
   return deepEqual(d, spec.partial ? projectOnto(d, norm(spec, current)) : norm(spec, current));
 }
@@ -78,9 +86,19 @@ export function fieldEqual(spec: FieldSpec, desired: unknown, current: unknown, 
 export type FieldChange = { name: string; action: "set" | "clear"; replace: boolean };
 
 /** Every field whose desired value differs from state, and how. */
+/**
+ * Write-only paths to send even where state lacks the last-sent value: those the program changed
+ * since its last run (check's marker) and those a request carried that state could not confirm (`__unsent`).
+ */
+export function writeOnlyChanged(olds: Props, news: Props): (path: string) => boolean {
+  const byCheck = changedOf(news);
+  const unsent = new Set(Array.isArray(olds.__unsent) ? (olds.__unsent as string[]) : []);
+  return (path) => byCheck(path) || unsent.has(path);
+}
+
 export function changedFields(def: ResourceDef, olds: Props, news: Props): FieldChange[] {
   const managed = managedOf(olds);
-  const imported = managed === undefined;
+  const changed = writeOnlyChanged(olds, news);
   const out: FieldChange[] = [];
   for (const [name, spec] of inputFields(def)) {
     if (spec.appliesWhen && !spec.appliesWhen(news)) continue;
@@ -94,7 +112,7 @@ export function changedFields(def: ResourceDef, olds: Props, news: Props): Field
       continue;
     }
     const replace = !!(spec.forceNew || spec.createOnly);
-    if (containsUnknown(desired) || !fieldEqual(spec, desired, current, imported)) out.push({ name, action: "set", replace });
+    if (containsUnknown(desired) || !fieldEqual(spec, desired, current, name, changed)) out.push({ name, action: "set", replace });
   }
   return out;
 }
@@ -134,8 +152,12 @@ export function planCreate(def: ResourceDef, news: Props): Wire {
   return body;
 }
 
-/** Keyed reconciliation: desired items against the items in state (which carry server ids). */
-function keyedDeltas(spec: FieldSpec, desired: unknown[], current: unknown[], imported: boolean): Wire {
+/**
+ * Keyed reconciliation: desired items against the items in state, which carry the server's id of
+ * each item (even when the server spells the item's key differently). `sent` collects the paths of
+ * the write-only values the deltas carry.
+ */
+function keyedDeltas(spec: FieldSpec, name: string, desired: unknown[], current: unknown[], changed: (path: string) => boolean, sent: Set<string>): Wire {
   const k = spec.keyed!;
   const cur = new Map(current.filter(isObject).map((c) => [k.key(c), c]));
   const add: unknown[] = [];
@@ -143,21 +165,29 @@ function keyedDeltas(spec: FieldSpec, desired: unknown[], current: unknown[], im
   const update: unknown[] = [];
   const itemSpec: FieldSpec = { ...spec, kind: "object", normalize: undefined };
   const strip = (x: unknown) => withoutMembers(x, k.itemComputed);
+  const carried = (d: Props) => {
+    for (const m of spec.secretMembers ?? []) if (d[m] !== undefined) sent.add(itemPath(name, k.key(d), m));
+  };
   for (const d of desired.filter(isObject)) {
     const c = cur.get(k.key(d));
     cur.delete(k.key(d));
     const dn = spec.normalize ? (spec.normalize([d]) as unknown[])[0] : d;
     const cn = c && spec.normalize ? (spec.normalize([c]) as unknown[])[0] : c;
-    if (!c) add.push(toWireItem(spec, d));
-    else if (!fieldEqual(itemSpec, strip(dn), strip(cn), imported)) {
+    // The item is compared as an object: its write-only member `name.m` is the item's `name[key].m`.
+    const itemChanged = (p: string) => changed(itemPath(name, k.key(d), p.slice(name.length + 1)));
+    if (!c) {
+      add.push(toWireItem(spec, d));
+      carried(d);
+    } else if (!fieldEqual(itemSpec, strip(dn), strip(cn), name, itemChanged)) {
       if (k.update) update.push(k.toUpdate ? k.toUpdate(d) : toWireItem(spec, d));
       else {
-        remove.push(c[k.idField]);
+        remove.push(serverId(spec, c));
         add.push(toWireItem(spec, d));
       }
+      carried(d);
     }
   }
-  for (const c of cur.values()) remove.push(c[k.idField]);
+  for (const c of cur.values()) remove.push(serverId(spec, c));
   const body: Wire = {};
   if (add.length) body[k.add] = add;
   if (remove.length) body[k.remove] = remove;
@@ -165,31 +195,50 @@ function keyedDeltas(spec: FieldSpec, desired: unknown[], current: unknown[], im
   return body;
 }
 
+/** The server id of an item in state; an item without one cannot be deleted by id (state predates ids). */
+function serverId(spec: FieldSpec, item: Props): unknown {
+  const v = item[spec.keyed!.idField];
+  if (v === undefined || v === null || v === "") {
+    throw new Error(
+      `cannot delete ${spec.keyed!.keyLabel} ${JSON.stringify(spec.keyed!.key(item))}: the stack does not hold its server id. ` +
+        "Run `pulumi refresh` to read the ids, then `pulumi up` again.",
+    );
+  }
+  return v;
+}
+
 const toWireItem = (spec: FieldSpec, item: unknown) => (spec.toWire ? (spec.toWire([item]) as unknown[])[0] : item);
 
-/** The PATCH body: exactly the changed fields (and their declared companions), nothing else. */
-export function planUpdate(def: ResourceDef, olds: Props, news: Props): Wire {
-  const imported = managedOf(olds) === undefined;
+/**
+ * The PATCH body: exactly the changed fields (and their declared companions), nothing else.
+ * `sent`, when given, collects the paths of the write-only values the body carries.
+ */
+export function planUpdate(def: ResourceDef, olds: Props, news: Props, sent: Set<string> = new Set()): Wire {
+  const changed = writeOnlyChanged(olds, news);
   const body: Wire = {};
-  const sent = new Set<string>();
+  const fields = new Set<string>();
+  const send = (name: string, spec: FieldSpec, v: unknown) => {
+    body[wireName(name, spec)] = toWire(spec, v);
+    for (const path of spec.secret ? [name] : memberEntries(name, spec, v).map(([p]) => p)) sent.add(path);
+  };
   for (const c of changedFields(def, olds, news)) {
     const spec = def.fields[c.name];
     if (spec.providerOnly || c.replace) continue;
-    sent.add(c.name);
+    fields.add(c.name);
     if (c.action === "clear") {
       const p = spec.onRemove!;
-      if (spec.kind === "keyed") Object.assign(body, keyedDeltas(spec, [], (olds[c.name] as unknown[]) ?? [], imported));
+      if (spec.kind === "keyed") Object.assign(body, keyedDeltas(spec, c.name, [], (olds[c.name] as unknown[]) ?? [], changed, sent));
       else if ("send" in p) body[wireName(c.name, spec)] = p.send;
       continue;
     }
     if (spec.kind === "keyed") {
-      Object.assign(body, keyedDeltas(spec, news[c.name] as unknown[], (olds[c.name] as unknown[]) ?? [], imported));
-    } else body[wireName(c.name, spec)] = toWire(spec, news[c.name]);
+      Object.assign(body, keyedDeltas(spec, c.name, news[c.name] as unknown[], (olds[c.name] as unknown[]) ?? [], changed, sent));
+    } else send(c.name, spec, news[c.name]);
   }
-  for (const name of [...sent]) {
+  for (const name of [...fields]) {
     for (const sib of def.fields[name].sendWith ?? []) {
       const s = def.fields[sib];
-      if (!sent.has(sib) && news[sib] !== undefined) body[wireName(sib, s)] = toWire(s, news[sib]);
+      if (!fields.has(sib) && news[sib] !== undefined) send(sib, s, news[sib]);
     }
   }
   return body;

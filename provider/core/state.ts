@@ -2,89 +2,176 @@
  * Read normalisation: one function turns a response body into outputs, so create, update and
  * read (refresh, import) all return the same shape and a refresh right after an up shows nothing.
  * Also the read-back check: what the server dropped or rewrote is reported and remembered.
+ *
+ * What state may hold, and nothing more:
+ * - server values in input shape (a value the server rewrote when it accepted it is shown as sent,
+ *   as long as the server keeps showing what it showed then);
+ * - write-only values only in the fields that hold them (secret outputs), and only values a request
+ *   carried (see core/writeonly.ts);
+ * - `__managed` (input names), `__rewrites` (per field, a fingerprint of the server's rendering,
+ *   computed without write-only members), `__pending` (an unconfirmed create: ids and a token).
  */
+import { createHash } from "node:crypto";
 import { inputFields, type FieldSpec, type ResourceDef, type Wire } from "./fields";
 import { fieldEqual, managedOf, norm, projectOnto } from "./plan";
-import { clean, deepEqual, isObject } from "./values";
+import { canonical, clean, deepEqual, isObject } from "./values";
+import { itemPath, memberPath, writeOnlyEntries } from "./writeonly";
 
 type Props = Record<string, unknown>;
-/** Per field: the value the program sent and what the server made of it. */
-export type Rewrites = Record<string, { sent: unknown; got: unknown }>;
+/** Per field: the fingerprint of the value the server showed when it accepted a rewrite of what was sent. */
+export type Rewrites = Record<string, string>;
 
 export function serverValue(name: string, spec: FieldSpec, body: Wire): unknown {
   const raw = typeof spec.read === "function" ? spec.read(body) : body[spec.read ?? spec.wire ?? name];
   return spec.fromWire ? spec.fromWire(raw, body) : raw;
 }
 
-/**
- * Server items in the order of the source list (by key), server-only items last, secrets carried over.
- * An item the server holds in a form equivalent to the source's (the field's `normalize`: an
- * uppercased name, a reformatted date) keeps the source's spelling plus the server's computed
- * members, so read's inputs match the program and a refresh shows no change.
- */
-function mergeKeyed(spec: FieldSpec, server: unknown, source: unknown): unknown {
-  if (!Array.isArray(server)) return server;
-  const k = spec.keyed!;
-  const src = new Map((Array.isArray(source) ? source : []).filter(isObject).map((s) => [k.key(s), s]));
-  const order = [...src.keys()];
-  const items = server.filter(isObject).map((item) => {
-    const s = src.get(k.key(item));
-    const out = { ...item };
-    for (const m of spec.secretMembers ?? []) {
-      if (s && s[m] !== undefined) out[m] = s[m];
-      else delete out[m]; // never keep what the server echoes for a write-only member
-    }
-    if (s && !deepEqual(s, out) && deepEqual(norm(spec, [s]), norm(spec, [out]))) {
-      const kept: Props = {};
-      for (const [m, v] of Object.entries(s)) if (!k.itemComputed.includes(m)) kept[m] = v;
-      for (const m of k.itemComputed) if (out[m] !== undefined) kept[m] = out[m];
-      return kept;
-    }
-    return out;
-  });
-  const rank = (x: Props) => {
-    const i = order.indexOf(k.key(x));
-    return i < 0 ? order.length : i;
-  };
-  return items.map((x, i) => [x, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([x]) => x);
+const without = (item: Props, members: string[]): Props =>
+  Object.fromEntries(Object.entries(item).filter(([m]) => !members.includes(m)));
+
+/** A value with its write-only members removed (so it can be compared, fingerprinted or shown). */
+export function withoutWriteOnly(spec: FieldSpec, v: unknown): unknown {
+  const members = spec.secretMembers ?? [];
+  if (spec.secret) return undefined;
+  if (!members.length) return v;
+  if (Array.isArray(v)) return v.map((x) => (isObject(x) ? without(x, members) : x));
+  return isObject(v) ? without(v, members) : v;
 }
 
-function mergeObjectSecrets(spec: FieldSpec, server: unknown, source: unknown): unknown {
+/** A short, non-reversible fingerprint of a field's value as the server shows it, write-only members excluded. */
+export function fingerprint(spec: FieldSpec, v: unknown): string {
+  return createHash("sha256").update(canonical(norm(spec, withoutWriteOnly(spec, v)) ?? null)).digest("hex").slice(0, 16);
+}
+
+/** Rewrites as state holds them; entries of older versions (which held values) are dropped. */
+export function rewritesOf(props: Props | undefined): Rewrites {
+  const r = props?.__rewrites;
+  if (!isObject(r)) return {};
+  return Object.fromEntries(Object.entries(r).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+export interface StateOptions {
+  /** The inputs just applied (create, update). */
+  applied?: Props;
+  /** The outputs in state before (read, update): write-only values not sent now come from here. */
+  prev?: Props;
+  managed?: string[];
+  rewrites?: Rewrites;
+  /**
+   * Paths of the write-only values the request carried (core/writeonly.ts); only these come from
+   * `applied`. Default: every write-only value in `applied` (a create sends them all).
+   */
+  sent?: ReadonlySet<string>;
+}
+
+interface Pairing {
+  name: string;
+  /** Items in the program's spelling: the applied ones, or state's on a read. */
+  source: Props[];
+  /** State's items before (they carry server ids and last-sent write-only values). */
+  prev: Props[];
+  sent: ReadonlySet<string>;
+  /** The server's rendering of the whole field was accepted when it was written: keep the program's spelling. */
+  accepted: boolean;
+}
+
+/**
+ * Keyed items: each server item is paired with the item it stands for, by server id (state's items
+ * carry it), then by key, then (only when exactly one of each is left that fits) by the item's other
+ * members; so a server that rewrites an item's key still has its item matched, and state keeps the
+ * server's id for it. A paired item keeps the program's spelling when the server's rendering is
+ * equivalent (the field's `normalize`) or was accepted at the last write; otherwise the server's
+ * values show (drift). Items come in the program's order, server-only ones last.
+ */
+function mergeKeyed(spec: FieldSpec, server: unknown, p: Pairing): unknown {
+  if (!Array.isArray(server)) return server;
+  const k = spec.keyed!;
+  const members = spec.secretMembers ?? [];
+  const idOf = (x: Props | undefined) => (x && x[k.idField] !== undefined && x[k.idField] !== null ? String(x[k.idField]) : undefined);
+  const prevByKey = new Map(p.prev.map((x) => [k.key(x), x]));
+  const prevById = new Map(p.prev.filter((x) => idOf(x)).map((x) => [idOf(x)!, x]));
+  const src = p.source.map((s) => ({ s, id: idOf(s) ?? idOf(prevByKey.get(k.key(s))) }));
+  const items = server.filter(isObject);
+  const pair = new Map<number, number>(); // server index -> source index
+  const taken = new Set<number>();
+  const link = (i: number, j: number) => (pair.set(i, j), taken.add(j));
+  items.forEach((x, i) => {
+    const j = src.findIndex((e, jj) => !taken.has(jj) && e.id !== undefined && e.id === idOf(x));
+    if (j >= 0) link(i, j);
+  });
+  items.forEach((x, i) => {
+    if (pair.has(i)) return;
+    const j = src.findIndex((e, jj) => !taken.has(jj) && k.key(e.s) === k.key(x));
+    if (j >= 0) link(i, j);
+  });
+  const rest = (x: Props) => canonical(without(x, [...(k.keyMembers ?? []), ...k.itemComputed, ...members]));
+  if (k.keyMembers?.length) {
+    items.forEach((x, i) => {
+      if (pair.has(i)) return;
+      const fits = src.map((e, j) => j).filter((j) => !taken.has(j) && rest(src[j].s) === rest(x));
+      const rivals = items.filter((y, ii) => !pair.has(ii) && rest(y) === rest(x));
+      if (fits.length === 1 && rivals.length === 1) link(i, fits[0]);
+    });
+  }
+  const same = (a: Props, b: Props) => deepEqual(norm(spec, withoutWriteOnly(spec, [a])), norm(spec, withoutWriteOnly(spec, [b])));
+  const out = items.map((x, i) => {
+    const j = pair.get(i);
+    const s = j === undefined ? undefined : src[j].s;
+    let item: Props;
+    if (s && (p.accepted || same(s, x))) {
+      item = {};
+      for (const [m, v] of Object.entries(s)) if (!k.itemComputed.includes(m) && !members.includes(m)) item[m] = v;
+      for (const m of k.itemComputed) if (x[m] !== undefined) item[m] = x[m];
+    } else item = without(x, members); // never keep what the server echoes for a write-only member
+    // Write-only members: the applied value if this request carried it, else state's last-sent one.
+    const before = prevById.get(idOf(x) ?? "") ?? (s ? prevByKey.get(k.key(s)) : undefined);
+    for (const m of members) {
+      const v = s && p.sent.has(itemPath(p.name, k.key(s), m)) ? s[m] : before?.[m];
+      if (v !== undefined) item[m] = v;
+    }
+    return { item, rank: j ?? src.length, i };
+  });
+  return out.sort((a, b) => a.rank - b.rank || a.i - b.i).map((e) => e.item);
+}
+
+/** An object's write-only members: the applied value if the request carried it, else state's last-sent one. */
+function mergeObjectSecrets(spec: FieldSpec, name: string, server: unknown, applied: unknown, prev: unknown, sent: ReadonlySet<string>): unknown {
   if (!isObject(server)) return server;
-  const out = { ...server };
+  const out = withoutWriteOnly(spec, server) as Props;
   for (const m of spec.secretMembers ?? []) {
-    if (isObject(source) && source[m] !== undefined) out[m] = source[m];
-    else delete out[m];
+    const v = sent.has(memberPath(name, m)) && isObject(applied) ? applied[m] : isObject(prev) ? prev[m] : undefined;
+    if (v !== undefined) out[m] = v;
   }
   return out;
 }
 
-export interface StateOptions {
-  /** The inputs just applied (create, update); write-only values come from here. */
-  applied?: Props;
-  /** The outputs in state before (read, update); write-only values come from here when not applied. */
-  prev?: Props;
-  managed?: string[];
-  rewrites?: Rewrites;
-}
+const items = (v: unknown): Props[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** Response body -> outputs, in input shape. */
 export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
   const source = o.applied ?? o.prev ?? {};
+  const prev = o.prev ?? {};
+  const sent = o.sent ?? new Set(o.applied ? writeOnlyEntries(def, o.applied).keys() : []);
   const rewrites = o.rewrites ?? {};
+  const kept = (name: string) => o.applied === undefined || o.applied[name] !== undefined;
   const out: Props = {};
   for (const [name, spec] of Object.entries(def.fields)) {
     let v: unknown;
-    if (spec.providerOnly || spec.createOnly || spec.secret) v = source[name];
+    if (spec.providerOnly || spec.createOnly) v = source[name];
+    // A write-only value the program no longer sets is not kept (the provider stops managing it).
+    else if (spec.secret) v = sent.has(name) ? o.applied?.[name] : kept(name) ? prev[name] : undefined;
     else {
-      v = serverValue(name, spec, body);
-      if (spec.kind === "keyed") v = mergeKeyed(spec, v, source[name]);
-      else if (spec.secretMembers) v = mergeObjectSecrets(spec, v, source[name]);
-      // A partial field shows only the members the program set, so read's inputs match the program.
-      if (spec.partial && source[name] !== undefined && source[name] !== null) v = projectOnto(norm(spec, source[name]), v);
-      const r = rewrites[name];
-      // The server's accepted rewrite of what was sent is not drift: keep showing what was sent.
-      if (r && deepEqual(norm(spec, v), norm(spec, r.got))) v = r.sent;
+      const server = serverValue(name, spec, body);
+      // The server's rendering of what was sent, accepted at the last write, while it still shows it.
+      const accepted = rewrites[name] !== undefined && rewrites[name] === fingerprint(spec, server);
+      if (spec.kind === "keyed") {
+        v = mergeKeyed(spec, server, { name, source: items(source[name]), prev: kept(name) ? items(prev[name]) : [], sent, accepted });
+      } else {
+        v = accepted ? withoutWriteOnly(spec, source[name]) : server;
+        if (spec.secretMembers) v = mergeObjectSecrets(spec, name, v, o.applied?.[name], kept(name) ? prev[name] : undefined, sent);
+        // A partial field shows only the members the program set, so read's inputs match the program.
+        if (!accepted && spec.partial && source[name] !== undefined && source[name] !== null) v = projectOnto(norm(spec, source[name]), v);
+      }
     }
     if (v !== undefined) out[name] = v;
   }
@@ -93,20 +180,18 @@ export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
   return clean(out);
 }
 
-const withoutMembers = (item: Props, members: string[]): Props =>
-  Object.fromEntries(Object.entries(item).filter(([m]) => !members.includes(m)));
-
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v).slice(0, 120));
 
 /**
  * After a create or update: every sent field whose read-back differs from what was sent.
- * Returns warnings (values only for non-secret fields) and the rewrites to remember.
+ * Returns warnings (values only for fields without write-only parts) and the rewrites to remember.
  */
 export function readBack(
   def: ResourceDef,
   sent: string[],
   desired: Props,
   state: Props,
+  body: Wire,
   prevRewrites: Rewrites = {},
 ): { warnings: string[]; rewrites: Rewrites } {
   const rewrites: Rewrites = { ...prevRewrites };
@@ -116,8 +201,8 @@ export function readBack(
     if (!spec || spec.providerOnly || spec.createOnly || spec.secret || desired[name] === undefined) continue;
     delete rewrites[name];
     const got = state[name];
-    if (fieldEqual(spec, desired[name], got, false)) continue;
-    rewrites[name] = { sent: desired[name], got };
+    if (fieldEqual(spec, desired[name], got, name)) continue;
+    rewrites[name] = fingerprint(spec, serverValue(name, spec, body));
     const detail = spec.secretMembers ? "" : `: sent ${show(desired[name])}, it kept ${show(got)}`;
     warnings.push(
       `the server ${got === undefined || got === null ? "dropped" : "rewrote"} "${name}"${detail}. ` +
@@ -140,7 +225,7 @@ export function readInputs(def: ResourceDef, props: Props): Props {
     if (managed ? managed.includes(name) : !(spec.secret || spec.providerOnly || spec.createOnly || rejects)) inputs[name] = v;
     // What the program manages comes back in the program's shape: keyed items without server-set members.
     if (managed && inputs[name] !== undefined && spec.keyed && Array.isArray(v)) {
-      inputs[name] = v.map((item) => (isObject(item) ? withoutMembers(item, spec.keyed!.itemComputed) : item));
+      inputs[name] = v.map((item) => (isObject(item) ? without(item, spec.keyed!.itemComputed) : item));
     }
   }
   return inputs;

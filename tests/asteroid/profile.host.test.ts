@@ -262,12 +262,17 @@ describe("AgentProfile replacement, import and destroy", () => {
     ]);
     expect(out.customProxy).toEqual({ server: proxy.server, username: proxy.username });
     expect((await other.plan(T, "adopted", desired)).op).toBe("same");
-    // Import cannot tell whether the program's secrets match the server's: they are taken as applied.
-    // The first update after import sends only what changed and records the program's secrets.
+    // Import cannot tell whether the program's secrets match the server's: the program's values at the
+    // import are the baseline. An update of another field sends only that field, and state does not
+    // record write-only values it did not send.
     await w.ctl.clear();
     await other.up(T, "adopted", { ...desired, description: "adopted" });
     expect((await patches()).map((x) => x[2])).toEqual([{ description: "adopted" }]);
-    expect((stripSecrets(other.get(T, "adopted")!.outputs) as { credentials: P[] }).credentials[0]).toMatchObject({ name: "github_token", data: "ghp-secret-1" });
+    const after = stripSecrets(other.get(T, "adopted")!.outputs) as { credentials: P[]; customProxy: P };
+    expect(after.credentials[0]).toEqual({ name: "github_token", id: (mine.credentialIds as P).GITHUB_TOKEN, createdAt: expect.any(String) });
+    expect(after.customProxy).toEqual({ server: proxy.server, username: proxy.username });
+    expect((await other.plan(T, "adopted", { ...desired, description: "adopted" })).op).toBe("same");
+    // A rotation after the import is sent, and only then recorded.
     await w.ctl.clear();
     const rotated = { ...desired, description: "adopted", credentials: [{ name: "github_token", data: "ghp-secret-2" }, { name: "NPM_TOKEN", data: "npm-secret-1" }] };
     await other.up(T, "adopted", rotated);

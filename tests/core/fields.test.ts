@@ -32,11 +32,11 @@ export const thing = defineResource({
     token: f.scalar(z.string(), "write-only", { secret: true, onRemove: { send: "" } }),
     proxy: f.object(z.object({ server: z.string(), password: z.string() }), "object with a write-only member", { secretMembers: ["password"] }),
     creds: f.keyed(z.array(cred), "keyed with update", {
-      key: (i) => String(i.name).toUpperCase(), keyLabel: "name (case-insensitive)", idField: "id", itemComputed: ["id"],
+      key: (i) => String(i.name).toUpperCase(), keyMembers: ["name"], keyLabel: "name (case-insensitive)", idField: "id", itemComputed: ["id"],
       add: "credsToAdd", remove: "credsToDelete", update: "credsToUpdate",
     }, { secretMembers: ["data"], onRemove: { send: [] }, normalize: (v) => (v as { name: string }[]).map((c) => ({ ...c, name: c.name.toUpperCase() })) }),
     cookies: f.keyed(z.array(cookie), "keyed without update", {
-      key: (i) => `${i.domain} ${i.key}`, keyLabel: "domain + key", idField: "id", itemComputed: ["id"], add: "cookiesToAdd", remove: "cookiesToDelete",
+      key: (i) => `${i.domain} ${i.key}`, keyMembers: ["domain", "key"], keyLabel: "domain + key", idField: "id", itemComputed: ["id"], add: "cookiesToAdd", remove: "cookiesToDelete",
     }, { secretMembers: ["value"], onRemove: { send: [] } }),
     mode: f.scalar(z.enum(["a", "b"]), "selects which fields apply"),
     onlyB: f.scalar(z.string(), "applies only in mode b", { appliesWhen: (i) => i.mode === "b" }),
@@ -142,9 +142,19 @@ describe("state and the read-back check", () => {
   test("write-only values come from what was applied, never from the server's echo", () => {
     const st = toState(thing, { name: "t", token: "masked", proxy: { server: "s" }, creds: [{ name: "A", data: "****", id: "i1" }] }, {
       applied: { name: "t", token: "s3cret", proxy: { server: "s", password: "pw" }, creds: [{ name: "a", data: "plain" }] },
+      sent: new Set(["token", "proxy.password", "creds[A].data"]),
     });
     // The item keeps the program's spelling ("a") since the server's "A" is the same under the field's normalize.
     expect(st).toMatchObject({ token: "s3cret", proxy: { server: "s", password: "pw" }, creds: [{ name: "a", data: "plain", id: "i1" }] });
+  });
+  test("state records a write-only value only when the request carried it; otherwise it keeps the last one sent", () => {
+    const applied = { name: "t", token: "new", proxy: { server: "s", password: "new-pw" }, creds: [{ name: "a", data: "new-data" }] };
+    const prev = { name: "t", token: "old", creds: [{ name: "a", data: "old-data", id: "i1" }] };
+    const server = { name: "t", proxy: { server: "s" }, creds: [{ name: "A", id: "i1" }] };
+    const st = toState(thing, server, { applied, prev, sent: new Set() });
+    expect(st).toMatchObject({ token: "old", creds: [{ name: "a", data: "old-data", id: "i1" }] });
+    expect(st.proxy).toEqual({ server: "s" });
+    expect(JSON.stringify(st)).not.toMatch(/new-pw|new-data|"new"/);
   });
   test("keyed items follow the program's order; items only on the server come last without secrets", () => {
     const st = toState(thing, { creds: [{ name: "Z", data: "x", id: "z" }, { name: "B", id: "b" }, { name: "A", id: "a" }] }, {
@@ -156,7 +166,7 @@ describe("state and the read-back check", () => {
     const news = { name: "t", note: "Hello" };
     const server = { name: "t", note: "hello" };
     const first = toState(thing, server, { applied: news, managed: ["name", "note"] });
-    const { warnings, rewrites } = readBack(thing, ["name", "note"], news, first);
+    const { warnings, rewrites } = readBack(thing, ["name", "note"], news, first, server);
     expect(warnings).toEqual([expect.stringContaining('rewrote "note": sent "Hello", it kept "hello"')]);
     const st = toState(thing, server, { applied: news, managed: ["name", "note"], rewrites });
     expect(diff(thing, st, news).changes).toBe(false);
@@ -166,8 +176,8 @@ describe("state and the read-back check", () => {
   });
   test("a dropped field is reported without ever showing a secret member", () => {
     const news = { name: "t", proxy: { server: "s", password: "pw-value" } };
-    const first = toState(thing, { name: "t" }, { applied: news });
-    const { warnings } = readBack(thing, ["proxy"], news, first);
+    const first = toState(thing, { name: "t" }, { applied: news, sent: new Set(["proxy.password"]) });
+    const { warnings } = readBack(thing, ["proxy"], news, first, { name: "t" });
     expect(warnings).toEqual([expect.stringContaining('dropped "proxy"')]);
     expect(warnings.join()).not.toContain("pw-value");
   });

@@ -44,9 +44,9 @@ describe("partial fields", () => {
     ["a nested member the server changed", { reasoning: { effort: "high" } }, false],
     ["a member the server lacks", { topP: 1 }, false],
   ])("%s", (_, desired, equal) => {
-    expect(fieldEqual(def.fields.settings, desired, server, false)).toBe(equal);
+    expect(fieldEqual(def.fields.settings, desired, server)).toBe(equal);
     // without the option, any extra server member is a difference
-    expect(fieldEqual(def.fields.whole, desired, server, false)).toBe(false);
+    expect(fieldEqual(def.fields.whole, desired, server)).toBe(false);
   });
 
   test("diff and PATCH: no change while the set members agree; removal still sends the clearing value", () => {
@@ -66,8 +66,8 @@ describe("partial fields", () => {
 
   test("read-back does not call a fuller answer a rewrite", () => {
     const desired = { settings: { temperature: 0.5 } };
-    expect(readBack(def, ["settings"], desired, { settings: server }).warnings).toEqual([]);
-    expect(readBack(def, ["settings"], desired, { settings: { ...server, temperature: 1 } }).warnings).toHaveLength(1);
+    expect(readBack(def, ["settings"], desired, { settings: server }, { settings: server }).warnings).toEqual([]);
+    expect(readBack(def, ["settings"], desired, { settings: { ...server, temperature: 1 } }, { settings: { ...server, temperature: 1 } }).warnings).toHaveLength(1);
   });
 });
 

@@ -5,10 +5,22 @@
  */
 import { z } from "zod";
 import { defineResource, f } from "../core/fields";
-import { chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
+import { id, loose, maybe } from "../core/answers";
+import { byName, chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profile-pools/${encodeURIComponent(id)}` : "/agent-profile-pools");
+
+/** The pool as the API returns it (the API documentation's response schema): what the provider reads, typed. */
+const answer = loose({
+  id,
+  name: z.string(),
+  organizationId: z.string(),
+  allowConcurrentUse: maybe(z.boolean()),
+  selectionStrategy: maybe(z.string()),
+  createdAt: maybe(z.string()),
+  updatedAt: maybe(z.string()),
+});
 
 export const agentProfilePool = defineResource({
   platform: "asteroid",
@@ -27,10 +39,12 @@ export const agentProfilePool = defineResource({
   },
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) => (uuid.safeParse(id).success ? undefined : "an agent profile pool id is a UUID"),
+  // Names are unique per organization; the pool list searches by name.
+  recover: byName(path(), path, answer, (b) => ({ organizationId: String(b.organizationId), searchName: String(b.name) })),
   api: {
-    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "pool"),
-    read: (ctx, id) => getOrGone(ctx, path(id)),
-    update: (ctx, id, body) => writeNamed(ctx, "PATCH", path(id), body, "pool"),
+    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "pool", answer),
+    read: (ctx, id) => getOrGone(ctx, path(id), answer),
+    update: (ctx, id, body) => writeNamed(ctx, "PATCH", path(id), body, "pool", answer),
     delete: (ctx, id) => deleteOrExplain(ctx, path(id), "pool", id),
   },
 });

@@ -8,10 +8,30 @@ import { z } from "zod";
 import { defineResource, f, type Wire } from "../core/fields";
 import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
-import { chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
+import { id, loose, maybe } from "../core/answers";
+import { byName, chars, deleteOrExplain, getOrGone, writeNamed } from "./platform";
 
 const uuid = z.guid({ message: "must be a UUID" });
 const path = (id?: string) => (id ? `/agent-profiles/${encodeURIComponent(id)}` : "/agent-profiles");
+
+/**
+ * The profile as the API returns it (`Agents.Profile.AgentProfile` in the API documentation): what the
+ * provider reads, typed; credentials and cookies each with the server id that deltas delete by.
+ */
+const answer = loose({
+  id,
+  name: z.string(),
+  organizationId: z.string(),
+  description: maybe(z.string()),
+  proxyMode: maybe(z.string()),
+  ...Object.fromEntries(
+    ["captchaSolverActive", "stickyIP", "extraStealth", "cachePersistence", "adblockActive", "popupBlockerActive", "forcePopupsAsTabsActive", "mediaBlockerActive", "pdfViewerActive", "tracingEnabled"].map((k) => [k, maybe(z.boolean())]),
+  ),
+  credentials: maybe(z.array(loose({ id, name: z.string() }))),
+  cookies: maybe(z.array(loose({ id, key: z.string(), domain: z.string() }))),
+  customProxy: maybe(loose({ server: maybe(z.string()), username: maybe(z.string()) })),
+  inboxEmail: maybe(z.string()),
+});
 
 const PROXY_MODES = ["none", "managed", "custom", "gateway"] as const;
 /** `scheme://host:port`, the host a name, an IPv4 address or a bracketed IPv6 address, the port 1-65535. */
@@ -149,12 +169,15 @@ export const agentProfile = defineResource({
   },
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) => (uuid.safeParse(id).success ? undefined : "an agent profile id is a UUID"),
+  // Names are unique per organization; the profile list (inferred like the other profile calls) has no
+  // name search, so it is read page by page.
+  recover: byName(path(), path, answer, (b) => ({ organizationId: String(b.organizationId) })),
   api: {
-    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "profile"),
-    read: (ctx, id) => getOrGone(ctx, path(id)),
+    create: (ctx, body) => writeNamed(ctx, "POST", path(), body, "profile", answer),
+    read: (ctx, id) => getOrGone(ctx, path(id), answer),
     async update(ctx, id, body) {
       try {
-        return await writeNamed(ctx, "PATCH", path(id), body, "profile");
+        return await writeNamed(ctx, "PATCH", path(id), body, "profile", answer);
       } catch (e) {
         const deltas = Object.keys(body).some((k) => /^(cookies|credentials)To/.test(k));
         if (e instanceof ApiError && (e.status === 404 || e.status === 400) && deltas) {

@@ -129,8 +129,12 @@ export interface Recovery {
    *   sent matches, and its write-only values are sent again (nothing proves who made it).
    */
   by: "id" | "token" | "name";
-  /** The object the create made, or undefined when it provably does not exist; throws when it cannot tell. */
-  find(ctx: Ctx, attempt: CreateAttempt, body: Wire, inputs: Record<string, unknown>): Promise<Wire | undefined>;
+  /**
+   * The object the create made, or undefined when it provably does not exist; throws when it cannot
+   * tell. `hint.body` is the create body when called right after the create; later (reading or deleting
+   * an unconfirmed create) only the name sent is known.
+   */
+  find(ctx: Ctx, attempt: CreateAttempt, hint: { body?: Wire; name?: string }): Promise<Wire | undefined>;
   /** An error of create that means "it exists already" (a unique-name clash on a re-run). */
   isConflict?(e: unknown): boolean;
 }

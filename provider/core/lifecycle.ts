@@ -106,7 +106,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     let found: Wire | undefined;
     let lookup: unknown;
     try {
-      found = await r.find(c, attempt, body, inputs);
+      found = await r.find(c, attempt, { body, name: typeof body.name === "string" ? body.name : undefined });
     } catch (le) {
       lookup = le;
     }
@@ -182,7 +182,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
   /** Reads an unconfirmed create: adopted when found (a refresh may change the id), gone when provably absent. */
   async function readPending(c: Ctx, id: string, props: Props, p: Pending) {
     const managed = managedOf(props);
-    const found = p.by === "id" ? await def.api.read(c, id) : await def.recover!.find(c, { token: p.token ?? "" }, p.name ? { name: p.name } : {}, {});
+    const found = p.by === "id" ? await def.api.read(c, id) : await def.recover!.find(c, { token: p.token ?? "" }, { name: p.name });
     if (!found) return { id: "", props: {} };
     const outs = toState(def, found, { managed });
     return { id: def.idOf(found), props: outs, inputs: readInputs(def, outs) };
@@ -283,7 +283,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       const p = pendingOf(props);
       if (p?.by === "token") {
         // A placeholder: delete whatever this create made, if anything.
-        const found = await def.recover!.find(c, { token: p.token ?? "" }, p.name ? { name: p.name } : {}, {});
+        const found = await def.recover!.find(c, { token: p.token ?? "" }, { name: p.name });
         if (found) await def.api.delete(c, def.idOf(found), toState(def, found, {}));
         return;
       }

@@ -15,6 +15,7 @@ import { quote } from "../core/check";
 import { chars, maxBytes } from "../core/strings";
 import { isObject } from "../core/values";
 import { ApiError } from "../http/errors";
+import { loose, maybe } from "../core/answers";
 
 export const AGENT_ID = /^agent_[0-9a-f]{32}$/;
 /**
@@ -31,6 +32,20 @@ export const LIMITS = {
 };
 
 const path = (id: string) => `/v1/agents/${encodeURIComponent(id)}`;
+
+/** The agent as the API returns it (OpenAPI `Agent`, api/everruns.md): what the provider reads, typed. */
+const answer = loose({
+  id: z.string().regex(AGENT_ID),
+  name: z.string(),
+  system_prompt: z.string(),
+  description: maybe(z.string()),
+  default_model_id: maybe(z.string()),
+  capabilities: maybe(z.array(loose({ ref: z.string(), config: maybe(z.record(z.string(), z.unknown())) }))),
+  tags: maybe(z.array(z.string())),
+  status: z.string(),
+  created_at: maybe(z.string()),
+  updated_at: maybe(z.string()),
+});
 
 /** A new agent id shaped like the server's own (UUIDv7: time-ordered, 74 random bits). */
 export function newAgentId(now = Date.now()): string {
@@ -128,22 +143,29 @@ export const agent = defineResource({
   },
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) => (AGENT_ID.test(id) ? undefined : "an Everruns agent id is agent_ followed by 32 lowercase hex digits"),
+  // The id is chosen before the PUT: an unconfirmed create is recorded under it and finished by the
+  // next `up` with the same idempotent PUT.
+  recover: { by: "id", find: (ctx, attempt) => (attempt.id ? get(ctx, attempt.id) : Promise.resolve(undefined)) },
   api: {
-    async create(ctx, body) {
+    async create(ctx, body, _inputs, attempt) {
       const { id: given, ...fields } = body;
-      const id = typeof given === "string" ? given : newAgentId();
+      const id = typeof given === "string" ? given : (attempt.id ?? newAgentId());
+      attempt.id = id;
       // PUT is idempotent, so a 500 (or a lost answer) is retried on the same id: never a second agent.
       const res = await send(ctx, "PUT", id, fields, [500]);
       return res.status === 200 ? reviveExisting(ctx, id, fields, res.body as Wire) : (res.body as Wire);
     },
-    async read(ctx, id) {
-      const res = await ctx.http.request("GET", path(id), { accept: [404] });
-      const body = res.body as Wire;
-      // DELETE only archives; an archived agent is what a deleted one looks like.
-      return res.status === 404 || body?.status === "archived" ? undefined : body;
-    },
+    read: (ctx, id) => get(ctx, id),
     async update(ctx, id, body) {
-      return (await send(ctx, "PATCH", id, body)).body as Wire;
+      const res = (await send(ctx, "PATCH", id, body)).body as Wire;
+      // PATCH has no status filter: it also changes an archived agent, which reads as deleted.
+      if (res.status === "archived") {
+        throw new Error(
+          `everruns: agent ${id} is archived (deleted outside Pulumi), so the update did not reach an active agent. ` +
+            "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again (with the same agentId, the upsert revives it).",
+        );
+      }
+      return res;
     },
     async delete(ctx, id) {
       // 404: missing, or archived already.
@@ -152,9 +174,16 @@ export const agent = defineResource({
   },
 });
 
+/** GET; 404 and an archived agent read as gone (DELETE only archives, api/everruns.md). */
+async function get(ctx: Ctx, id: string): Promise<Wire | undefined> {
+  const res = await ctx.http.request("GET", path(id), { accept: [404], expect: answer });
+  const body = res.body as Wire;
+  return res.status === 404 || body.status === "archived" ? undefined : body;
+}
+
 async function send(ctx: Ctx, method: "PUT" | "PATCH", id: string, body: Wire, retryStatuses?: number[]) {
   try {
-    return await ctx.http.request(method, path(id), { body, retryStatuses });
+    return await ctx.http.request(method, path(id), { body, retryStatuses, expect: answer });
   } catch (e) {
     throw explain(e, body);
   }

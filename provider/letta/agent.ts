@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import { ApiError } from "../http/errors";
-import { defineResource, f, type Ctx, type Wire } from "../core/fields";
+import { id as anId, loose, maybe } from "../core/answers";
+import { defineResource, f, type Ctx, type Recovery, type Wire } from "../core/fields";
 import { isObject } from "../core/values";
 import { camel, dropNulls, renameItems, renameKeys, snake } from "./platform";
 
@@ -168,6 +169,68 @@ const parallelToolCallsOf = (b: Wire): unknown =>
   (isObject(b.model_settings) ? b.model_settings.parallel_tool_calls : undefined) ?? llm(b).parallel_tool_calls;
 
 const INCLUDE = ["agent.tags", "agent.tools", "agent.blocks", "agent.sources", "agent.identities"];
+
+/**
+ * The reserved metadata key that carries a create's token, so the agent an unconfirmed create made can
+ * be found again (names are not unique). It never shows in outputs, diffs or reports; a program may not set it.
+ */
+export const CREATE_TOKEN_KEY = "pulumi-agents:create-token";
+const withoutToken = (m: unknown): unknown => {
+  if (!isObject(m) || !(CREATE_TOKEN_KEY in m)) return m;
+  const { [CREATE_TOKEN_KEY]: _token, ...rest } = m;
+  return rest;
+};
+
+const record = z.record(z.string(), z.unknown());
+/** The agent as the API returns it (AgentState, api/letta.md §6): what the provider reads, typed. */
+const answer = loose({
+  id: z.string().regex(AGENT_ID),
+  name: z.string(),
+  system: maybe(z.string()),
+  agent_type: maybe(z.string()),
+  description: maybe(z.string()),
+  metadata: maybe(record),
+  tags: maybe(z.array(z.string())),
+  tools: maybe(z.array(loose({ id: anId }))),
+  blocks: maybe(z.array(loose({ id: anId }))),
+  sources: maybe(z.array(loose({ id: anId }))),
+  identities: maybe(z.array(loose({ id: anId }))),
+  tool_rules: maybe(z.array(record)),
+  llm_config: maybe(record),
+  embedding_config: maybe(record),
+  model_settings: maybe(record),
+});
+/** A list page: a plain array (api/letta.md §4). */
+const listAnswer = z.array(loose({ id: anId, metadata: maybe(record) }));
+/** Agents per list page, and pages read at most, when looking for an unconfirmed create. */
+const PAGE = 50;
+const MAX_PAGES = 20;
+
+/**
+ * Recovery by create token: the agent this create made carries the token in its metadata. The list is
+ * read newest first (narrowed by the name sent, when there is one) until the token is found or the list
+ * ends; then the agent is read in full.
+ */
+const byToken: Recovery = {
+  by: "token",
+  async find(ctx, attempt, { body, name }) {
+    let after: string | undefined;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      const query = { limit: String(PAGE), order: "desc", order_by: "created_at", ...(name ? { name } : {}), ...(after ? { after } : {}) };
+      const list = (await ctx.http.request("GET", path(), { query, expect: listAnswer })).body as Wire[];
+      const hit = list.find((a) => isObject(a.metadata) && a.metadata[CREATE_TOKEN_KEY] === attempt.token);
+      if (hit) {
+        const res = await get(ctx, String(hit.id));
+        if (!res) return undefined;
+        // Right after the create the body says what the program listed; later the import rule applies.
+        return body ? attached(res, "create", { tools: body.tool_ids, blocks: body.block_ids }) : attached(res, {}, {});
+      }
+      if (list.length < PAGE) return undefined;
+      after = String(list[list.length - 1].id);
+    }
+    throw new Error(`the agent was not among the ${PAGE * MAX_PAGES} newest agents${name ? ` named ${JSON.stringify(name)}` : ""}`);
+  },
+};
 const path = (id?: string) => (id ? `/v1/agents/${encodeURIComponent(id)}` : "/v1/agents/");
 
 /** A 404 from create or PATCH names a model handle or tool the server does not know: say so. */
@@ -248,7 +311,10 @@ export const agent = defineResource({
       normalize: normalizeRules,
       onRemove: { send: [] },
     }),
-    metadata: f.map(z.record(z.string(), z.unknown()), "The metadata of the agent.", { onRemove: { send: {} } }),
+    metadata: f.map(z.record(z.string(), z.unknown()), `The metadata of the agent. The key \`${CREATE_TOKEN_KEY}\` is reserved.`, {
+      onRemove: { send: {} },
+      fromWire: withoutToken,
+    }),
     secrets: f.map(z.record(z.string(), z.string()), "The environment variables for tool execution specific to this agent. Write-only: always secret, never read back.", {
       secret: true,
       onRemove: { send: {} },
@@ -306,6 +372,9 @@ export const agent = defineResource({
     },
   },
   rules(inputs, fail, unknown) {
+    if (isObject(inputs.metadata) && CREATE_TOKEN_KEY in inputs.metadata) {
+      fail(`metadata.${CREATE_TOKEN_KEY}`, "is reserved: the provider keeps a create's token there to find an agent whose create was not confirmed");
+    }
     if (inputs.modelSettings !== undefined && inputs.model === undefined && !unknown.has("model")) {
       fail("modelSettings", "needs `model` as well: the server applies model settings only together with a model handle");
     }
@@ -328,11 +397,13 @@ export const agent = defineResource({
   idOf: (b) => String(b.id ?? ""),
   validateId: (id) =>
     AGENT_ID.test(id) ? undefined : 'a Letta agent id is "agent-" followed by a lowercase UUID v4 (42 characters), e.g. agent-3c90c3cc-0d44-4b50-8888-8dd25736052a',
+  recover: byToken,
   api: {
-    async create(ctx, body) {
+    async create(ctx, body, _inputs, attempt) {
       let res: Wire;
+      const sent = { ...body, metadata: { ...(isObject(body.metadata) ? body.metadata : {}), [CREATE_TOKEN_KEY]: attempt.token } };
       try {
-        res = (await ctx.http.request("POST", path(), { body })).body as Wire;
+        res = (await ctx.http.request("POST", path(), { body: sent, expect: answer })).body as Wire;
       } catch (e) {
         return explain404(e, body);
       }
@@ -352,7 +423,7 @@ export const agent = defineResource({
       if (Array.isArray(send.block_ids)) send.block_ids = uniq([...(send.block_ids as string[]), ...ids(olds.baseBlockIds)]);
       const patch = async (b: Wire): Promise<Wire> => {
         try {
-          return (await ctx.http.request("PATCH", path(id), { body: b })).body as Wire;
+          return (await ctx.http.request("PATCH", path(id), { body: b, expect: answer })).body as Wire;
         } catch (e) {
           return explain404(e, b);
         }
@@ -380,6 +451,6 @@ export const agent = defineResource({
 
 /** GET with every relation the resource manages; a 404 here (and only here) means the agent is gone. */
 async function get(ctx: Ctx, id: string): Promise<Wire | undefined> {
-  const res = await ctx.http.request("GET", path(id), { query: { include: INCLUDE }, accept: [404] });
+  const res = await ctx.http.request("GET", path(id), { query: { include: INCLUDE }, accept: [404], expect: answer });
   return res.status === 404 ? undefined : (res.body as Wire);
 }

@@ -17,7 +17,8 @@ import { quote } from "../core/check";
 import { chars } from "../core/strings";
 import { serverValue } from "../core/state";
 import { canonical, isObject } from "../core/values";
-import { ApiError, TransportError } from "../http/errors";
+import { ApiError } from "../http/errors";
+import { loose, mayHaveActed, maybe } from "../core/answers";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuid = z.string().regex(UUID_RE, { message: "must be a UUID" });
@@ -132,15 +133,39 @@ const responseKey = (name: string, spec: FieldSpec) => (typeof spec.read === "st
 const fingerprint = (name: string, spec: FieldSpec, body: Wire) =>
   createHash("sha256").update(canonical(norm(spec, serverValue(name, spec, body)) ?? null)).digest("hex").slice(0, 16);
 
-/** `{status, message, agent}` -> the agent. */
+/** `{status, message, agent}` (or, on some deployments, the bare agent) -> the agent. */
+const unwrap = (body: unknown): unknown => (isObject(body) && isObject(body.agent) ? body.agent : body);
 function agentOf(body: unknown): Wire {
-  if (isObject(body) && isObject(body.agent)) return body.agent;
-  return isObject(body) && "id" in body ? body : {};
+  return unwrap(body) as Wire;
 }
+
+/** The agent as the API returns it (api/odeus.md "Response format", renamed fields included): what the provider reads, typed. */
+const answer = z.preprocess(
+  unwrap,
+  loose({
+    id: z.string().min(1),
+    name: maybe(z.string()),
+    description: maybe(z.string()),
+    instruction: maybe(z.string()),
+    emojiIcon: maybe(z.string()),
+    model: maybe(z.string()),
+    temperature: maybe(z.number()),
+    conversationStarters: maybe(z.array(z.string())),
+    actions: maybe(z.array(loose({ actionId: z.string() }))),
+    inputFields: maybe(z.array(loose({ slug: z.string() }))),
+    attachments: maybe(z.array(z.string())),
+    webSearchEnabled: maybe(z.boolean()),
+    imageGenerationEnabled: maybe(z.boolean()),
+    codeInterpreterEnabled: maybe(z.boolean()),
+    canvasEnabled: maybe(z.boolean()),
+    extendedThinking: maybe(z.boolean()),
+    inputType: maybe(z.string()),
+  }),
+);
 
 async function getAgent(ctx: Ctx, id: string): Promise<Wire | undefined> {
   const path = `${A}/get`;
-  const res = await ctx.http.request("GET", path, { query: { agentId: id }, accept: [400, 404] });
+  const res = await ctx.http.request("GET", path, { query: { agentId: id }, accept: [400, 404], expect: answer });
   if (res.status === 404) return undefined;
   if (res.status === 400) {
     // The API documents 400 as "invalid parameters or resource not found".
@@ -184,15 +209,18 @@ function keepDraft(live: Wire, props: Record<string, unknown> | undefined): Wire
   return out;
 }
 
-/** Create is never retried: after a 5xx, a 404 or a lost connection the agent may exist anyway. */
-function explainCreate(e: unknown): unknown {
-  const maybe = e instanceof TransportError || (e instanceof ApiError && (e.status >= 500 || e.status === 404));
-  if (maybe) {
+/**
+ * Create is never retried, and an unconfirmed one cannot be recovered: Odeus has no list endpoint, so
+ * an agent whose id was lost cannot be found again by the API. The error says exactly that, with the
+ * name sent and how to adopt the agent (docs/odeus.md "Recovery").
+ */
+function explainCreate(e: unknown, body: Wire): unknown {
+  if (mayHaveActed(e) || (e instanceof ApiError && e.status === 404)) {
     (e as Error).message +=
-      ". The server may have created the agent anyway; it was not retried because Odeus cannot list agents and a retry " +
-      "could leave a duplicate. Look for it in the Odeus UI (agents created through the API belong to the API key) and, " +
-      "if it exists, adopt it by adding the resource option `import: \"<agent id>\"` and running `pulumi up` again; " +
-      "otherwise run `pulumi up` again to create it.";
+      `. The server may have created the agent ${JSON.stringify(body.name)} anyway. Odeus has no API to list agents, so the ` +
+      "provider cannot find it again and did not retry (a retry could leave a duplicate). Look for it in the Odeus UI " +
+      "(agents created through the API belong to the API key): if it exists, adopt it by adding the resource option " +
+      "`import: \"<agent id>\"` and run `pulumi up` again; if it does not, just run `pulumi up` again.";
   }
   return e;
 }
@@ -226,11 +254,10 @@ export const agent = defineResource({
     async create(ctx, body) {
       let agentBody: Wire;
       try {
-        agentBody = agentOf((await ctx.http.request("POST", `${A}/create`, { body })).body);
+        agentBody = agentOf((await ctx.http.request("POST", `${A}/create`, { body, expect: answer })).body);
       } catch (e) {
-        throw explainCreate(e);
+        throw explainCreate(e, body);
       }
-      if (!agentBody.id) throw explainCreate(new TransportError("odeus", "POST", `${A}/create`, "the answer holds no agent id"));
       return agentBody;
     },
     read: async (ctx, id, props) => {
@@ -238,7 +265,7 @@ export const agent = defineResource({
       return live && keepDraft(live, props);
     },
     async update(ctx, id, body) {
-      return agentOf((await ctx.http.request("PATCH", `${A}/update`, { body: { agentId: id, ...body } })).body);
+      return agentOf((await ctx.http.request("PATCH", `${A}/update`, { body: { agentId: id, ...body }, expect: answer })).body);
     },
     async afterWrite(ctx, id, inputs, body) {
       const wrote = Object.keys(body).length > 0;

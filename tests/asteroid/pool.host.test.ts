@@ -167,11 +167,22 @@ describe("AgentProfilePool delete where the server has no DELETE", () => {
 describe("AgentProfilePool names are unique within an organization (a clash is 400 or 409)", () => {
   const hint = /a pool named "taken-pool" probably exists already in this organization: choose another name, or adopt the existing one with the `import` resource option/;
 
-  test("a create whose name is taken (409) says what to do", async () => {
+  test("a create whose name is taken (409) by a pool with other settings says what to do, and adopts nothing", async () => {
     await w.stack.up(T, "first", { name: "taken-pool", organizationId: ORG });
-    const e = await w.stack.up(T, "second", { name: "taken-pool", organizationId: ORG }).catch((x) => x);
+    const e = await w.stack.up(T, "second", { name: "taken-pool", organizationId: ORG, selectionStrategy: "most_recently_used" }).catch((x) => x);
     expect(String(e.message)).toMatch(/asteroid: POST \/agent-profile-pools failed with 409 Conflict/);
     expect(String(e.message)).toMatch(hint);
+    expect(String(e.message)).toMatch(/its selectionStrategy differ from the program's, so it was not adopted/);
+    expect(w.stack.get(T, "second")).toBeUndefined();
+  });
+
+  test("a create whose name is taken (409) by a pool with every field sent equal adopts it, with a warning (the re-run after a lost answer)", async () => {
+    const before = w.stack.host.stderr.length;
+    const s = await w.stack.up(T, "again", { name: "taken-pool", organizationId: ORG });
+    expect(s.state.id).toBe(w.stack.get(T, "first")!.id);
+    expect(await w.stack.host.output(before, /adopted/)).toMatch(/found by its name and is adopted/);
+    expect((await w.ctl.writes("asteroid")).filter((r) => r.method === "POST")).toHaveLength(1);
+    w.stack.state.delete(s.urn);
   });
 
   test("a rename onto a taken name answered 400 says the same", async () => {

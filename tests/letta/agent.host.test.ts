@@ -6,6 +6,9 @@
 import { CheckError, Secret, Stack, secret } from "../host/engine";
 import { world, type World } from "../host/fixture";
 import { AGENT_ID_RE, api, INCLUDE, live, make, T } from "./helpers";
+import { CREATE_TOKEN_KEY } from "../../provider/letta/agent";
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let w: World;
 let toolA = "";
@@ -44,7 +47,7 @@ describe("Agent lifecycle", () => {
     expect(await writes()).toEqual([[
       "POST", "/v1/agents/", {
         name: "support bot", system: "You are a support agent.\nBe brief.", description: "Answers order questions",
-        model: "openai/gpt-4o-mini", tool_ids: [toolA], tags: ["support", "prod"], metadata: { team: "cx", tier: 1 },
+        model: "openai/gpt-4o-mini", tool_ids: [toolA], tags: ["support", "prod"], metadata: { team: "cx", tier: 1, [CREATE_TOKEN_KEY]: expect.stringMatching(UUID_RE) },
         secrets: { ORDERS_TOKEN: "s3cr3t-orders-token" }, timezone: "Europe/Berlin",
         memory_blocks: [{ label: "persona", value: "I help with orders.", limit: 5000 }],
       },
@@ -288,7 +291,7 @@ describe("server defaults, 404s and model settings", () => {
     const d = { name: "ms", model: "openai/gpt-4o-mini", modelSettings: { temperature: 0.3, maxOutputTokens: 2048 } };
     const s = await w.stack.up(T, "ms", d);
     expect(s.state.outputs.modelSettings).toEqual({ temperature: 0.3, maxOutputTokens: 2048 });
-    expect(await writes()).toEqual([["POST", "/v1/agents/", { name: "ms", model: "openai/gpt-4o-mini", model_settings: { temperature: 0.3, max_output_tokens: 2048 } }]]);
+    expect(await writes()).toEqual([["POST", "/v1/agents/", { name: "ms", model: "openai/gpt-4o-mini", model_settings: { temperature: 0.3, max_output_tokens: 2048 }, metadata: { [CREATE_TOKEN_KEY]: expect.stringMatching(UUID_RE) } }]]);
     await w.stack.refresh(T, "ms");
     expect((await w.stack.plan(T, "ms", d)).op).toBe("same");
     const llm = (await live(w, s.state.id)).llm_config;

@@ -350,7 +350,7 @@ describe("retries and failures", () => {
     await w.ctl.fault({ platform: "odeus", method: "POST", path: "/agent/v1/create", status, body: { message: "boom" }, count: 1 });
     const err = (await w.stack.up(T, `fails-${status}`, { name: "fails" }).catch((e) => e)) as Error;
     expect(err.message).toMatch(new RegExp(`POST /agent/v1/create failed with ${status}`));
-    expect(err.message).toMatch(/may have created the agent anyway/);
+    expect(err.message).toMatch(/may have created the agent "fails" anyway\. Odeus has no API to list agents/);
     expect(err.message).toMatch(/`import: "<agent id>"`/);
     expect((await w.ctl.requests("odeus")).map((r) => [r.method, r.path])).toEqual([["POST", "/agent/v1/create"]]);
     expect(w.stack.get(T, `fails-${status}`)).toBeUndefined();

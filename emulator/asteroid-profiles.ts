@@ -11,6 +11,8 @@
  * - names are unique per organization: a clash is a 400 (the PATCH documents no 409; v1 create
  *   documented "profile name already exists" as a 400);
  * - cookie `expiry` is stored as an ISO instant (the server may rewrite the format);
+ * - a cookie `domain` with a leading dot is stored without it, as browsers store it (RFC 6265 §5.2.3:
+ *   ".example.com" is "example.com"): the server normalises an item's identity;
  * - switching `proxyMode` keeps the other mode's fields (nothing in the PATCH can clear them).
  *
  * Stored objects (collection `profiles`) keep the secrets, so tests can check what reached the server.
@@ -106,6 +108,7 @@ const newCredential = (c: Obj, now: string): Obj => ({ id: randomUUID(), name: S
 const newCookie = (c: Obj, now: string): Obj => {
   const out: Obj = { id: randomUUID() };
   for (const k of ["name", "key", "value", "domain", "secure", "sameSite", "httpOnly"]) out[k] = c[k];
+  out.domain = String(c.domain).replace(/^\./, "");
   if (c.expiry !== undefined) out.expiry = new Date(String(c.expiry)).toISOString();
   out.createdAt = now;
   return out;

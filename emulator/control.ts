@@ -37,6 +37,10 @@ export class EmulatorControl {
   fault(f: FaultSpec): Promise<unknown> {
     return this.call("POST", "/faults", f);
   }
+  /** Every stored object of a collection, as the emulator holds it. */
+  list(platform: string, collection: string): Promise<Record<string, unknown>[]> {
+    return this.call("GET", `/objects/${platform}/${collection}`) as Promise<Record<string, unknown>[]>;
+  }
   get(platform: string, collection: string, id: string): Promise<Record<string, unknown>> {
     return this.call("GET", `/objects/${platform}/${collection}/${encodeURIComponent(id)}`) as Promise<Record<string, unknown>>;
   }

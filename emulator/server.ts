@@ -4,10 +4,15 @@
  *
  * Test controls live under `/_emulator/`:
  * - `GET|DELETE /_emulator/requests`: the recorded request log (method, path, query, body).
- * - `POST /_emulator/faults`: `{platform?, method?, path?, status?, retryAfter?, body?, latencyMs?, drop?, rewrite?, count?}`
- *   applies to the next `count` matching requests (`path` is a substring).
+ * - `POST /_emulator/faults`: `{platform?, method?, path?, status?, retryAfter?, body?, latencyMs?, drop?, rewrite?,
+ *   after?, answer?, count?}` applies to the next `count` matching requests (`path` is a substring). By default
+ *   the fault strikes before the server acts; with `after: true` the server acts first and the fault strikes
+ *   its answer (a 5xx after the commit, a connection dropped or an answer delayed after the change was made).
+ *   `answer` breaks a 2xx answer after the server acted: `truncated` (invalid JSON, complete message),
+ *   `html` (an HTML page), `empty`, `no-id` (the object without its id), `cut` (Content-Length of the whole
+ *   body, half of it sent, then the connection closed).
  * - `GET|PATCH|DELETE /_emulator/objects/<platform>/<collection>/<id>`: read, edit or delete stored objects
- *   out of band (drift).
+ *   out of band (drift); `GET /_emulator/objects/<platform>/<collection>` lists a collection.
  * - `PUT /_emulator/keys/<platform>`: `{key}` changes the accepted API key (rotation).
  * - `POST /_emulator/<platform>/<action>`: platform-specific controls.
  */
@@ -79,7 +84,50 @@ export interface Fault {
   drop?: boolean;
   /** Let the request through, but answer with these top-level fields changed (a server that rewrites input). */
   rewrite?: Record<string, unknown>;
+  /** The server acts first; latency, drop and status then strike its answer. */
+  after?: boolean;
+  /** A broken 2xx answer, after the server acted. */
+  answer?: BrokenAnswer;
   count: number;
+}
+
+export type BrokenAnswer = "truncated" | "html" | "empty" | "no-id" | "cut";
+
+/** Writes a broken version of a 2xx answer (see `Fault.answer`). */
+function sendBroken(raw: http.IncomingMessage, res: http.ServerResponse, answer: EmuResponse, kind: BrokenAnswer): void {
+  // A 204 has no body to break: it is broken as a 200.
+  const r = answer.status === 204 ? { ...answer, status: 200 } : answer;
+  const json = r.body === undefined ? "" : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+  const write = (status: number, type: string, text: string, length = Buffer.byteLength(text)) => {
+    res.writeHead(status, { "content-type": type, "content-length": String(length) });
+    return text;
+  };
+  switch (kind) {
+    case "truncated": {
+      const half = json.slice(0, Math.max(1, Math.floor(json.length / 2)));
+      return void res.end(write(r.status, "application/json", half));
+    }
+    case "html":
+      return void res.end(write(200, "text/html", "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Please sign in</h1></body></html>\n"));
+    case "empty":
+      return void res.end(write(r.status, "application/json", ""));
+    case "no-id": {
+      const strip = (b: unknown): unknown => {
+        if (typeof b !== "object" || b === null || Array.isArray(b)) return b;
+        const { id: _id, ...rest } = b as Record<string, unknown>;
+        if (typeof rest.agent === "object" && rest.agent !== null) rest.agent = strip(rest.agent);
+        return rest;
+      };
+      return void res.end(write(r.status, "application/json", JSON.stringify(strip(r.body) ?? {})));
+    }
+    case "cut": {
+      const text = json || "{}";
+      const bytes = Buffer.from(text);
+      res.writeHead(r.status, { "content-type": "application/json", "content-length": String(bytes.length) });
+      res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => raw.socket.destroy());
+      return;
+    }
+  }
 }
 
 export interface Emulator {
@@ -152,6 +200,10 @@ export async function startEmulator(
       keys.set(parts[1], (req.body as { key?: string })?.key);
       return { status: 204 };
     }
+    if (parts[0] === "objects" && parts.length === 3 && req.method === "GET") {
+      const [, platform, collection] = parts.map(decodeURIComponent);
+      return { status: 200, body: [...(stores.get(platform)?.collection(collection).values() ?? [])] };
+    }
     if (parts[0] === "objects" && parts.length === 4) {
       const [, platform, collection, id] = parts.map(decodeURIComponent);
       const store = stores.get(platform)?.collection(collection);
@@ -186,12 +238,16 @@ export async function startEmulator(
       const fault = faults.find(
         (f) => f.count > 0 && (!f.platform || f.platform === platform) && (!f.method || f.method === req.method) && (!f.path || path.includes(f.path)),
       );
+      const strike = async (f: Fault): Promise<boolean> => {
+        if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+        if (f.drop) return raw.socket.destroy(), true;
+        if (f.status) return send(res, { status: f.status, body: f.body ?? { error: "injected fault" }, headers: f.retryAfter ? { "retry-after": f.retryAfter } : {} }), true;
+        return false;
+      };
       if (fault) {
         fault.count--;
         faults = faults.filter((f) => f.count > 0);
-        if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-        if (fault.drop) return raw.socket.destroy();
-        if (fault.status) return send(res, { status: fault.status, body: fault.body ?? { error: "injected fault" }, headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : {} });
+        if (!fault.after && !fault.answer && (await strike(fault))) return;
       }
       const denied = mod.auth(req, keys.get(platform));
       if (denied) return send(res, denied);
@@ -200,6 +256,8 @@ export async function startEmulator(
         const params = match(pattern, path);
         if (!params) continue;
         const answer = await handler({ ...req, path, params }, ctxOf(platform));
+        if (fault?.after && (await strike(fault))) return;
+        if (fault?.answer && answer.status >= 200 && answer.status < 300) return sendBroken(raw, res, answer, fault.answer);
         if (fault?.rewrite && answer.body && typeof answer.body === "object") answer.body = { ...answer.body, ...fault.rewrite };
         return send(res, answer);
       }

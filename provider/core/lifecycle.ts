@@ -16,7 +16,7 @@ import { mayHaveActed, verifyAnswer } from "./answers";
 import { check, type CheckFailure } from "./check";
 import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire } from "./fields";
 import { changedFields, diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
-import { readBack, readInputs, rewritesOf, toState, type Rewrites } from "./state";
+import { keyedMatches, readBack, readInputs, rewritesOf, serverValue, toState, type Rewrites } from "./state";
 import { isObject } from "./values";
 import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, writeOnlyEntries } from "./writeonly";
 
@@ -55,10 +55,15 @@ function note<E>(e: E, text: string): E {
   return e;
 }
 
-/** The error the engine records as a partially created resource: the object (maybe) exists under `id`. */
-function handOver(e: unknown, id: string, properties: Props): Error {
+/**
+ * The error the engine records as a partially created resource: the object (maybe) exists under `id`
+ * with these outputs. The dynamic host passes `properties` through as they are, and `read`/`delete`
+ * of that state need the serialized provider, so it is carried over from the inputs.
+ */
+function handOver(e: unknown, id: string, properties: Props, inputs: Props): Error {
   const err = e instanceof Error ? e : new Error(String(e));
-  return Object.assign(err, { id, properties, reasons: [err.message] });
+  const outs = inputs.__provider === undefined ? properties : { ...properties, __provider: inputs.__provider };
+  return Object.assign(err, { id, properties: outs, reasons: [err.message] });
 }
 
 /** Wraps the platform client: every request redacts the write-only values in play and verifies its answer. */
@@ -114,8 +119,11 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     if (found) {
       if (r.by === "name") {
         // Nothing proves who made it: adopt it only when everything sent matches (write-only values aside).
+        // Keyed items match when they are the items sent as the server renders them (a rewritten key).
         const live = toState(def, found, {});
-        const differ = changedFields(def, live, { ...inputs, [CHANGED_KEY]: [] }).map((x) => x.name);
+        const differ = changedFields(def, live, { ...inputs, [CHANGED_KEY]: [] })
+          .map((x) => x.name)
+          .filter((n) => !(def.fields[n].kind === "keyed" && keyedMatches(def.fields[n], inputs[n], serverValue(n, def.fields[n], found))));
         if (differ.length) {
           throw note(e, `. A ${def.type} named ${JSON.stringify(name)} exists, but its ${differ.join(", ")} differ from the program's, so it was not adopted: choose another name, or adopt it with the \`import\` resource option (id ${def.idOf(found)}).`);
         }
@@ -126,14 +134,14 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     const why = lookup === undefined ? "" : ` (looking it up failed: ${(lookup as Error).message})`;
     if (r.by === "id" && attempt.id) {
       const msg = `. The ${def.type} may have been created${why}: it is recorded in the stack as ${attempt.id} (unconfirmed), and the next \`pulumi up\` finishes it with the same id, never a second one.`;
-      throw handOver(note(e, msg), attempt.id, { __pending: { by: "id", token: attempt.token }, __managed: definedInputs(def, inputs) });
+      throw handOver(note(e, msg), attempt.id, { __pending: { by: "id", token: attempt.token }, __managed: definedInputs(def, inputs) }, inputs);
     }
     if (r.by === "token") {
       const id = placeholderId(attempt.token);
       const msg =
         `. The ${def.type} may have been created${why}: it is recorded in the stack as ${id} until that is known. ` +
         `\`pulumi refresh\` adopts it if it exists (found by its create token); the next \`pulumi up\` replaces it instead, deleting the one this create made if it exists.`;
-      throw handOver(note(e, msg), id, { __pending: { by: "token", token: attempt.token, ...(name ? { name } : {}) }, __managed: definedInputs(def, inputs) });
+      throw handOver(note(e, msg), id, { __pending: { by: "token", token: attempt.token, ...(name ? { name } : {}) }, __managed: definedInputs(def, inputs) }, inputs);
     }
     if (conflict) throw e;
     throw note(
@@ -161,7 +169,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       } catch (e) {
         // The object exists: hand its id to the engine so it lands in state instead of leaking.
         const msg = ` (the ${def.type} was created with id ${id} and is kept in the stack; the next \`pulumi up\` finishes it)`;
-        throw handOver(note(e, msg), id, settle(res, inputs, [], { sent: all }));
+        throw handOver(note(e, msg), id, settle(res, inputs, [], { sent: all }), inputs);
       }
     }
     return { id, outs: settle(res, inputs, definedInputs(def, inputs), { sent: all, c }) };
@@ -211,7 +219,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       return { outs };
     }
     const msg = `. Read back, the ${def.type} does not show all of the update (${missing.join(", ")}): the stack records what it shows, and the next \`pulumi up\` sends the rest.`;
-    throw handOver(note(e, msg), id, outs);
+    throw handOver(note(e, msg), id, outs, news);
   }
 
   return {

@@ -90,29 +90,8 @@ function mergeKeyed(spec: FieldSpec, server: unknown, p: Pairing): unknown {
   const idOf = (x: Props | undefined) => (x && x[k.idField] !== undefined && x[k.idField] !== null ? String(x[k.idField]) : undefined);
   const prevByKey = new Map(p.prev.map((x) => [k.key(x), x]));
   const prevById = new Map(p.prev.filter((x) => idOf(x)).map((x) => [idOf(x)!, x]));
-  const src = p.source.map((s) => ({ s, id: idOf(s) ?? idOf(prevByKey.get(k.key(s))) }));
   const items = server.filter(isObject);
-  const pair = new Map<number, number>(); // server index -> source index
-  const taken = new Set<number>();
-  const link = (i: number, j: number) => (pair.set(i, j), taken.add(j));
-  items.forEach((x, i) => {
-    const j = src.findIndex((e, jj) => !taken.has(jj) && e.id !== undefined && e.id === idOf(x));
-    if (j >= 0) link(i, j);
-  });
-  items.forEach((x, i) => {
-    if (pair.has(i)) return;
-    const j = src.findIndex((e, jj) => !taken.has(jj) && k.key(e.s) === k.key(x));
-    if (j >= 0) link(i, j);
-  });
-  const rest = (x: Props) => canonical(without(x, [...(k.keyMembers ?? []), ...k.itemComputed, ...members]));
-  if (k.keyMembers?.length) {
-    items.forEach((x, i) => {
-      if (pair.has(i)) return;
-      const fits = src.map((e, j) => j).filter((j) => !taken.has(j) && rest(src[j].s) === rest(x));
-      const rivals = items.filter((y, ii) => !pair.has(ii) && rest(y) === rest(x));
-      if (fits.length === 1 && rivals.length === 1) link(i, fits[0]);
-    });
-  }
+  const { src, pair } = pairItems(spec, p.source, p.prev, items);
   const same = (a: Props, b: Props) => deepEqual(norm(spec, withoutWriteOnly(spec, [a])), norm(spec, withoutWriteOnly(spec, [b])));
   const out = items.map((x, i) => {
     const j = pair.get(i);
@@ -132,6 +111,60 @@ function mergeKeyed(spec: FieldSpec, server: unknown, p: Pairing): unknown {
     return { item, rank: j ?? src.length, i };
   });
   return out.sort((a, b) => a.rank - b.rank || a.i - b.i).map((e) => e.item);
+}
+
+/**
+ * Pairs server items with the items they stand for: by server id (state's items carry it), then by
+ * key, then, only when exactly one of each is left that fits, by the item's members other than its
+ * key (a server that rewrote the key). Returns the source items with their ids and, per server item
+ * index, the source index and how it was paired.
+ */
+export function pairItems(spec: FieldSpec, source: Props[], prev: Props[], items: Props[]) {
+  const k = spec.keyed!;
+  const members = spec.secretMembers ?? [];
+  const idOf = (x: Props | undefined) => (x && x[k.idField] !== undefined && x[k.idField] !== null ? String(x[k.idField]) : undefined);
+  const prevByKey = new Map(prev.map((x) => [k.key(x), x]));
+  const src = source.map((s) => ({ s, id: idOf(s) ?? idOf(prevByKey.get(k.key(s))) }));
+  const pair = new Map<number, number>(); // server index -> source index
+  const how = new Map<number, "id" | "key" | "rest">();
+  const taken = new Set<number>();
+  const link = (i: number, j: number, by: "id" | "key" | "rest") => (pair.set(i, j), how.set(i, by), taken.add(j));
+  items.forEach((x, i) => {
+    const j = src.findIndex((e, jj) => !taken.has(jj) && e.id !== undefined && e.id === idOf(x));
+    if (j >= 0) link(i, j, "id");
+  });
+  items.forEach((x, i) => {
+    if (pair.has(i)) return;
+    const j = src.findIndex((e, jj) => !taken.has(jj) && k.key(e.s) === k.key(x));
+    if (j >= 0) link(i, j, "key");
+  });
+  const normItem = (x: Props) => (spec.normalize ? ((spec.normalize([x]) as Props[])[0] ?? x) : x);
+  const rest = (x: Props) => canonical(without(normItem(x), [...(k.keyMembers ?? []), ...k.itemComputed, ...members]));
+  if (k.keyMembers?.length) {
+    items.forEach((x, i) => {
+      if (pair.has(i)) return;
+      const fits = src.map((_e, j) => j).filter((j) => !taken.has(j) && rest(src[j].s) === rest(x));
+      const rivals = items.filter((y, ii) => !pair.has(ii) && rest(y) === rest(x));
+      if (fits.length === 1 && rivals.length === 1) link(i, fits[0], "rest");
+    });
+  }
+  return { src, pair, how };
+}
+
+/**
+ * Whether the server's items are the desired ones as the server renders them: every item paired,
+ * each pair equal or differing only in its key (which the server rewrote), no extra item.
+ */
+export function keyedMatches(spec: FieldSpec, desired: unknown, server: unknown): boolean {
+  const want = items(desired);
+  const got = items(server);
+  if (want.length !== got.length) return false;
+  const { src, pair, how } = pairItems(spec, want, [], got);
+  return got.every((x, i) => {
+    const j = pair.get(i);
+    if (j === undefined) return false;
+    return how.get(i) === "rest" || deepEqual(norm(spec, withoutWriteOnly(spec, [src[j].s])), norm(spec, withoutWriteOnly(spec, [x])));
+  });
 }
 
 /** An object's write-only members: the applied value if the request carried it, else state's last-sent one. */

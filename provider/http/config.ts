@@ -13,15 +13,19 @@ export interface ConfigSource {
 export interface PlatformSettings {
   apiKey?: string;
   baseUrl?: string;
+  /** `<platform>:requestTimeoutMs`: how long one request may wait for an answer (default 30000). */
+  timeoutMs?: number;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
 export function settingsFor(spec: PlatformSpec, config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): PlatformSettings {
   const get = (k: string) => str(config?.get(`${spec.name}:${k}`));
+  const timeout = get("requestTimeoutMs") ?? str(env[`${spec.envPrefix}_REQUEST_TIMEOUT_MS`]);
   return {
     apiKey: get("apiKey") ?? str(env[`${spec.envPrefix}_API_KEY`]),
     baseUrl: get("baseUrl") ?? str(env[`${spec.envPrefix}_BASE_URL`]),
+    ...(timeout && Number(timeout) > 0 ? { timeoutMs: Number(timeout) } : {}),
   };
 }
 

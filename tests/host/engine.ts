@@ -22,6 +22,35 @@ import { deepEqual, isObject, UNKNOWN } from "../../provider/core/values";
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const statusproto = require("@pulumi/pulumi/proto/status_pb");
+
+/**
+ * A create or update that failed after the object came to exist: the dynamic host packs the thrown
+ * error's `id`, `properties` and `reasons` as `pulumirpc.ErrorResourceInitFailed`, and the engine
+ * records the object with those outputs and init errors (the next `up` updates it).
+ */
+export class InitFailedError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The grpc error of Create/Update, as the engine reads it (`provider_plugin.go` resourceStateAndError). */
+function initFailed(err: any): InitFailedError | undefined {
+  const bin = err?.metadata?.get?.("grpc-status-details-bin")?.[0];
+  if (!bin) return undefined;
+  for (const any of statusproto.Status.deserializeBinary(bin).getDetailsList()) {
+    if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const d = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+    return new InitFailedError(err.message, d.getId(), d.getProperties()?.toJavaScript() ?? {}, d.getReasonsList());
+  }
+  return undefined;
+}
 
 export const REPO = path.resolve(__dirname, "../../..");
 type Props = Record<string, unknown>;
@@ -179,7 +208,9 @@ export class Host {
     const req = new provproto.CreateRequest();
     req.setUrn(urn);
     req.setProperties(toStruct(props));
-    const res: any = await call(this.client, "create", req);
+    const res: any = await call(this.client, "create", req).catch((e) => {
+      throw initFailed(e) ?? e;
+    });
     return { id: res.getId() as string, outputs: res.getProperties().toJavaScript() as Props };
   }
 
@@ -199,7 +230,9 @@ export class Host {
     req.setId(id);
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
-    const res: any = await call(this.client, "update", req);
+    const res: any = await call(this.client, "update", req).catch((e) => {
+      throw initFailed(e) ?? e;
+    });
     return { outputs: res.getProperties().toJavaScript() as Props };
   }
 
@@ -258,6 +291,8 @@ export interface ResourceState {
   id: string;
   inputs: Props;
   outputs: Props;
+  /** Set when a create or update failed after the object existed: the next `up` updates it even without changes. */
+  initErrors?: string[];
 }
 
 export type Op = "create" | "update" | "replace" | "same" | "delete" | "read" | "refresh" | "import";
@@ -337,7 +372,8 @@ export class Stack {
     const oldIn = visible(stripSecrets(prev.inputs) as Props);
     const newIn = visible(checked.inputs);
     const diffKeys = [...new Set([...Object.keys(oldIn), ...Object.keys(newIn)])].filter((k) => !deepEqual(oldIn[k], newIn[k])).sort();
-    const op: Op = d.changes === false ? "same" : d.replaces.length ? "replace" : "update";
+    // The engine updates a resource with init errors even when the diff shows no change.
+    const op: Op = d.replaces.length ? "replace" : d.changes === false && !prev.initErrors?.length ? "same" : "update";
     return { ...base, op, diffKeys, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace, checked: checkedInputs, oldInputs: prev.inputs, newInputs: checkedInputs, oldOutputs: prev.outputs };
   }
 
@@ -355,17 +391,30 @@ export class Stack {
     const prev = this.state.get(urn);
     const plain = stripSecrets(step.checked) as Props;
     let next: ResourceState;
+    // A create or update that fails after the object exists is recorded with its outputs and init errors.
+    const recorded = (e: unknown, base: Omit<ResourceState, "outputs" | "id">): never => {
+      if (e instanceof InitFailedError) {
+        this.state.set(urn, { ...base, id: e.id, outputs: this.secretOutputs(token, e.properties, step.checked), initErrors: e.reasons });
+      }
+      throw e;
+    };
+    const fresh = { token, name, urn, inputs: step.checked };
     if (step.op === "create") {
-      const r = await this.host.create(urn, plain);
-      next = { token, name, urn, id: r.id, inputs: step.checked, outputs: this.secretOutputs(token, r.outputs, step.checked) };
+      const r = await this.host.create(urn, plain).catch((e) => recorded(e, fresh));
+      next = { ...fresh, id: r.id, outputs: this.secretOutputs(token, r.outputs, step.checked) };
     } else if (step.op === "update") {
-      const r = await this.host.update(urn, prev!.id, stripSecrets(prev!.outputs) as Props, plain);
-      next = { ...prev!, inputs: step.checked, outputs: this.secretOutputs(token, r.outputs, step.checked) };
+      const r = await this.host.update(urn, prev!.id, stripSecrets(prev!.outputs) as Props, plain).catch((e) =>
+        recorded(e instanceof InitFailedError ? Object.assign(e, { id: prev!.id }) : e, { ...prev!, inputs: step.checked }),
+      );
+      next = { ...prev!, inputs: step.checked, outputs: this.secretOutputs(token, r.outputs, step.checked), initErrors: undefined };
     } else if (step.op === "replace") {
-      if (step.deleteBeforeReplace) await this.host.delete(urn, prev!.id, stripSecrets(prev!.outputs) as Props);
-      const r = await this.host.create(urn, plain);
+      if (step.deleteBeforeReplace) {
+        await this.host.delete(urn, prev!.id, stripSecrets(prev!.outputs) as Props);
+        this.state.delete(urn);
+      }
+      const r = await this.host.create(urn, plain).catch((e) => recorded(e, fresh));
       if (!step.deleteBeforeReplace) await this.host.delete(urn, prev!.id, stripSecrets(prev!.outputs) as Props);
-      next = { token, name, urn, id: r.id, inputs: step.checked, outputs: this.secretOutputs(token, r.outputs, step.checked) };
+      next = { ...fresh, id: r.id, outputs: this.secretOutputs(token, r.outputs, step.checked) };
     } else next = { ...prev!, inputs: step.checked };
     this.state.set(urn, next);
     return { ...step, state: next };
@@ -386,7 +435,8 @@ export class Stack {
     const oldOut = visible(stripSecrets(prev.outputs) as Props);
     const newOut = visible(stripSecrets(outputs) as Props);
     const changedOutputs = [...new Set([...Object.keys(oldOut), ...Object.keys(newOut)])].filter((k) => !deepEqual(oldOut[k], newOut[k])).sort();
-    const next = { ...prev, id: r.id, inputs, outputs };
+    // A refresh takes the id read (it may change) and clears init errors.
+    const next = { ...prev, id: r.id, inputs, outputs, initErrors: undefined };
     this.state.set(urn, next);
     return { gone: false, changedOutputs, state: next };
   }

@@ -70,7 +70,7 @@ describe("pulumi-agents report", () => {
   test("bad usage and unreadable input exit 1 with a reason", () => {
     const cases: [string[], string | undefined, RegExp][] = [
       [["report", "/nonexistent/preview.json"], undefined, /cannot read \/nonexistent\/preview\.json: ENOENT/],
-      [["report", "-"], "Previewing update (dev):\n", /the input is not JSON/],
+      [["report", "-"], "Previewing update (dev):\n", /the input is not JSON: it is the text output of `pulumi preview`/],
       [["report", "-"], "", /the input is empty/],
       [["report", "--max-chars", "lots"], undefined, /--max-chars must be a positive whole number/],
       [["report", "--frobnicate"], undefined, /unknown option --frobnicate/],

@@ -98,7 +98,7 @@ describe("report on the pool through the real host", () => {
     expect(r.exitCode).toBe(0);
     expect(r.markdown).toContain("### Pulumi preview of `program/test`: no changes");
     // Pulumi's own count, which includes the stack: 3 pools + the stack.
-    expect(r.markdown).toContain("<sub>4 resources unchanged.</sub>");
+    expect(r.markdown).toContain("<sub>Resources (Pulumi's count, the stack included): 4 unchanged.</sub>");
     expect(report(previewJson(w.stack, steps, { showSames: true })).exitCode).toBe(0);
   });
 

@@ -219,7 +219,7 @@ class Differ {
   value(path: Seg[], raw: Raw, o: unknown, n: unknown, level?: Level): void {
     if (o === undefined && n === undefined) return;
     if (isSecretMarker(o) || isSecretMarker(n)) return this.secret(path, raw, o, n);
-    if (deepEqual(blind(o, level?.secretMembers), blind(n, level?.secretMembers))) return this.coveredSecrets(path, raw, o, n, level?.secretMembers ?? []);
+    if (deepEqual(blind(o, level?.secretMembers), blind(n, level?.secretMembers))) return this.coveredSecrets(path, raw, o, n, level);
     if (o === UNKNOWN_VALUE || n === UNKNOWN_VALUE) return void this.leaves.push({ path, kind: "value", old: o, new: n });
     const ao = assetOf(o);
     const an = assetOf(n);
@@ -244,17 +244,24 @@ class Differ {
   }
 
   /** Equal-looking values may still hold blinded secrets the engine names (`detailedDiff` paths). */
-  private coveredSecrets(path: Seg[], raw: Raw, o: unknown, n: unknown, secretMembers: string[]): void {
+  private coveredSecrets(path: Seg[], raw: Raw, o: unknown, n: unknown, level?: Level): void {
     if (!this.engine.detailed || !this.covers(raw)) return;
     if (isSecretMarker(o) || isSecretMarker(n)) return this.secret(path, raw, o, n);
+    const members = level?.secretMembers ?? [];
     if (Array.isArray(o) && Array.isArray(n)) {
-      o.forEach((x, i) => this.coveredSecrets([...path, { index: i }], { old: [...raw.old, i], new: [...raw.new, i] }, x, n[i], []));
+      // Equal lists: items at the same place; named by the table's identity where it gives one.
+      const keys = level?.identity ? uniqueKeys(level.identity, n, members) : [];
+      const itemLevel: Level = { kind: "object", secretMembers: members, itemComputed: [] };
+      o.forEach((x, i) => {
+        const seg: Seg = keys[i] !== undefined ? { item: keys[i]! } : { index: i };
+        this.coveredSecrets([...path, seg], { old: [...raw.old, i], new: [...raw.new, i] }, x, n[i], itemLevel);
+      });
     } else if (isObject(o) && isObject(n)) {
       for (const k of Object.keys(o)) {
         const p: Seg[] = [...path, { member: k }];
         const r: Raw = { old: [...raw.old, k], new: [...raw.new, k] };
-        if (secretMembers.includes(k)) this.secret(p, r, o[k], n[k]);
-        else this.coveredSecrets(p, r, o[k], n[k], []);
+        if (members.includes(k)) this.secret(p, r, o[k], n[k]);
+        else this.coveredSecrets(p, r, o[k], n[k]);
       }
     }
   }

@@ -203,6 +203,7 @@ function block(r: ResourceChange, f: FieldChange): Block {
   const notes = top.filter((l) => l.kind === "note").map((l) => (l as { text: string }).text);
   const whole = top.filter((l) => l.kind !== "note");
 
+  if (!whole.length && !deep.length) return b(`${name}: ${notes.join(" ")}`);
   // The field itself changed as a whole: one line, or a title and its diff.
   if (whole.length === 1 && !deep.length && whole[0].kind !== "reordered") {
     const l = whole[0];

@@ -13,6 +13,7 @@
 import type { ResourceDef } from "../core/fields";
 import { resources } from "../registry";
 import { fieldLeaves, type EngineNames, type Leaf, type SecretStatus } from "./compare";
+import { uncolor } from "./events";
 import {
   displayType,
   isRootStack,
@@ -170,7 +171,7 @@ export function collectChanges(input: PreviewDigest | ReportInput): PreviewChang
     disagreements,
     notes:
       (fromEngine["output-change"] ?? 0) > 0 && !stackChange
-        ? [`The engine counts ${fromEngine["output-change"]} change of the stack's outputs (\`output-change\`); the preview's JSON does not hold their new values (\`pulumi preview\` prints them under Outputs).`]
+        ? [`The engine counts ${fromEngine["output-change"]} change of the stack's outputs (\`output-change\`); the document does not hold their new values (\`pulumi preview\` prints them under Outputs).`]
         : [],
     hasChanges: total(counts) > 0 || total(fromSteps) > 0,
     diagnostics: diagnosticsOf(doc),
@@ -187,7 +188,7 @@ function diagnosticsOf(doc: PreviewDigest): Diagnostic[] {
     .map((d) => {
       const severity = String(d.severity || "info");
       const word = severity.split("#")[0];
-      let message = `${d.prefix ?? ""}${d.message ?? ""}`.trim();
+      let message = uncolor(`${d.prefix ?? ""}${d.message ?? ""}`).trim();
       if (message.toLowerCase().startsWith(`${word.toLowerCase()}: `)) message = message.slice(word.length + 2).trimStart();
       return { severity, message, resource: d.urn ? parseUrn(d.urn).name : undefined };
     })
@@ -232,7 +233,7 @@ function stackOutputs(step: PreviewStep, outputsFinal: boolean): ResourceChange 
   const olds = visible(step.oldState?.outputs);
   const news = step.newState?.outputs;
   if (news === undefined && step.op !== "delete") {
-    if (changing) base.note = "The engine counts the stack's outputs as changing; the preview's JSON does not hold their new values (`pulumi preview` prints them under Outputs).";
+    if (changing) base.note = "The engine counts the stack's outputs as changing; the document does not hold their new values (`pulumi preview` prints them under Outputs).";
     return changing ? base : undefined;
   }
   const engine = engineNames(step);

@@ -46,6 +46,9 @@ export function isEngineEvent(v: unknown): v is Obj {
   return isObject(v) && typeof v.sequence === "number" && EVENT_KEYS.some((k) => isObject(v[k]));
 }
 
+/** Drops the engine's color directives (`<{%fg 1%}>`, `<{%reset%}>`), as `colors.Never.Colorize` does. */
+export const uncolor = (s: string): string => s.replace(/<\{%[^%]*%\}>/g, "");
+
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 function state(md: unknown): ResourceV3 | undefined {
@@ -96,6 +99,11 @@ export function digestFromEvents(events: unknown[]): ReportInput {
     const pre = isObject(ev.resourcePreEvent) ? ev.resourcePreEvent.metadata : undefined;
     if (isObject(pre)) {
       const s = step(pre, where);
+      // The stack's outputs are registered after its step: at this point its `new.outputs` is empty, not new.
+      if (isRootStack(s.urn) && s.newState) {
+        delete s.newState.outputs;
+        outputsFinal.delete(s.urn);
+      }
       steps.set(`${s.op} ${s.urn}`, s);
     }
     const post = isObject(ev.resOutputsEvent) ? ev.resOutputsEvent.metadata : undefined;
@@ -113,10 +121,10 @@ export function digestFromEvents(events: unknown[]): ReportInput {
     }
     const d = ev.diagnosticEvent;
     if (isObject(d) && d.ephemeral !== true && d.severity !== "debug") {
-      diagnostics.push({ ...(str(d.urn) ? { urn: d.urn as string } : {}), message: `${d.prefix ?? ""}${d.message ?? ""}`, severity: String(d.severity ?? "info") });
+      diagnostics.push({ ...(str(d.urn) ? { urn: d.urn as string } : {}), message: uncolor(`${d.prefix ?? ""}${d.message ?? ""}`), severity: String(d.severity ?? "info") });
     }
     if (isObject(ev.stdoutEvent) && typeof ev.stdoutEvent.message === "string") {
-      diagnostics.push({ message: ev.stdoutEvent.message, severity: "info" });
+      diagnostics.push({ message: uncolor(ev.stdoutEvent.message), severity: "info" });
     }
     const p = ev.policyEvent;
     if (isObject(p)) {

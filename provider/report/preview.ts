@@ -96,7 +96,9 @@ const TEXT_OUTPUT = /^(Previewing (update|destroy|refresh|import)|Updating|Destr
  * Reads the report's input: a `pulumi preview --json` document, or an engine-event stream.
  * Throws PreviewInputError saying what was given and which command writes the expected input.
  */
-export function readInput(text: string): ReportInput {
+export function readInput(input: string): ReportInput {
+  // A byte-order mark (some Windows shells write one) is not part of the JSON.
+  const text = input.replace(/^\uFEFF/, "");
   if (!text.trim()) throw new PreviewInputError(`the input is empty: ${EXPECTED}`);
   let doc: unknown;
   try {

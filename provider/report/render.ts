@@ -218,45 +218,31 @@ function block(r: ResourceChange, f: FieldChange): Block {
 
   // Nested: bullets for one-line changes (grouped by list item), a part per diff.
   const listLike = f.leaves.some((l) => itemSeg(l.path[1])) || top.some((l) => l.kind === "reordered");
-  const bullets: string[] = [];
-  const texts: Part[] = [];
+  // One line per change, except that the changes inside one list item share its line.
+  const entries: ({ line: string } | { seg: Seg; texts: string[] })[] = [];
   const groups = new Map<string, { seg: Seg; texts: string[] }>();
+  const texts: Part[] = [];
   for (const l of f.leaves) {
     if (l.kind === "note") continue;
     const path = formatPath(l.path);
-    if (l.kind === "text" && (l.path.length > 1 || whole.length > 1)) {
-      texts.push(textPart(l, path, code(path)));
-      continue;
-    }
-    if (l.path.length === 1) {
-      bullets.push(`- ${leafText(l, "")}`);
-      continue;
-    }
-    if (l.kind === "item" && l.path.length === 2) {
-      bullets.push(`- ${l.change} ${code(showValue(l.value, true))}`);
-      continue;
-    }
-    if (l.within || (l.kind === "item" && l.path.length > 2)) {
-      // Inside an item added or removed whole: its text shows as lines above; the rest is in the item.
-      if (l.kind === "item") bullets.push(`- ${leafText(l, rel(l.path.slice(0, -1), 1))}`);
-      continue;
-    }
-    if (listLike && itemSeg(l.path[1])) {
+    if (l.kind === "text" && (l.path.length > 1 || whole.length > 1)) texts.push(textPart(l, path, code(path)));
+    else if (l.path.length === 1) entries.push({ line: `- ${leafText(l, "")}` });
+    else if (l.kind === "item" && l.path.length === 2) entries.push({ line: `- ${l.change} ${code(showValue(l.value, true))}` });
+    else if (l.within || l.kind === "item") {
+      // Inside an item added or removed whole, only nested items get a line: the rest is in the item's value, its text above.
+      if (l.kind === "item") entries.push({ line: `- ${leafText(l, rel(l.path.slice(0, -1), 1))}` });
+    } else if (listLike && itemSeg(l.path[1])) {
       const key = JSON.stringify(l.path[1]);
-      const g = groups.get(key) ?? { seg: l.path[1], texts: [] };
-      if (!groups.has(key)) {
+      let g = groups.get(key);
+      if (!g) {
+        g = { seg: l.path[1], texts: [] };
         groups.set(key, g);
-        bullets.push(key);
+        entries.push(g);
       }
       g.texts.push(leafText(l, formatPath(l.path.slice(2))));
-      continue;
-    }
-    bullets.push(`- ${leafText(l, rel(l.path, 1))}`);
+    } else entries.push({ line: `- ${leafText(l, rel(l.path, 1))}` });
   }
-  const lines = bullets.map((x) => {
-    const g = groups.get(x);
-    return g ? `- changed ${code(segName(g.seg))}: ${g.texts.join("; ")}` : x;
-  });
+  const lines = entries.map((e) => ("line" in e ? e.line : `- changed ${code(segName(e.seg))}: ${e.texts.join("; ")}`));
   let title = name;
   if (listLike) {
     const depth2 = f.leaves.filter((l) => l.path.length === 2 && l.kind === "item");

@@ -91,7 +91,7 @@ describe("2. stack outputs are shown, and a change of only them exits 2", () => 
     delete doc.steps![0].newState!.outputs;
     const r = report(doc);
     expect(r.exitCode).toBe(EXIT.changes);
-    expect(r.markdown).toContain("The engine counts the stack's outputs as changing; the preview's JSON does not hold their new values");
+    expect(r.markdown).toContain("The engine counts the stack's outputs as changing; the document does not hold their new values");
   });
 
   test("an update the engine counts but no step lists points at the stack's outputs", () => {
@@ -363,6 +363,17 @@ describe("7. an engine-event stream is read, other inputs are refused saying wha
     expect(r.markdown).toContain("+Answer briefly and kindly.");
     expect(r.markdown).not.toContain("+Answer briefly and politely.");
     expect(rows(r.markdown)).toHaveLength(4);
+  });
+
+  test("a stream without the stack's outputs event does not show its outputs as removed; color directives are dropped; a byte-order mark is ignored", () => {
+    const lines = log.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => !(e.resOutputsEvent && e.resOutputsEvent.metadata.urn === STACK));
+    const warning = lines.find((e) => e.diagnosticEvent?.severity === "warning")!;
+    warning.diagnosticEvent.prefix = "<{%fg 3%}>warning: <{%reset%}>";
+    const r = report("\uFEFF" + lines.map((e) => JSON.stringify(e)).join("\n"));
+    expect(r.markdown).toContain("The engine counts the stack's outputs as changing; the document does not hold their new values");
+    expect(r.markdown).not.toMatch(/greeting[^\n]*removed/);
+    expect(r.markdown).toContain("- **warning** (`helper`): letta.Agent helper: the server rewrote `model`");
+    expect(r.markdown).not.toContain("<{%");
   });
 
   test("a JSON array of events and the service's {events: [...]} are read too", () => {

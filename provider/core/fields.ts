@@ -91,6 +91,11 @@ export interface FieldSpec {
    */
   partial?: boolean;
   keyed?: KeyedSpec;
+  /**
+   * The identity of an item of a `list` or `set` field (a Letta memory block by its `label`), so a
+   * review pairs an edited item with its old self. Only reports read it: the list is still sent whole.
+   */
+  identity?: Pick<KeyedSpec, "key" | "keyLabel">;
 }
 
 export interface CtxRequestOptions extends RequestOptions {

@@ -111,7 +111,7 @@ export const agent = defineResource({
       "Capabilities to enable for this agent, each a `ref` (capability ID, 1-50 characters, unique within the " +
         "agent) with an optional per-agent `config`. Order is kept and matters. At most 250. Sent whole; " +
         "removing the list sends `[]`.",
-      { onRemove: { send: [] }, normalize: normalizeCapabilities, fromWire: capabilitiesFromWire },
+      { onRemove: { send: [] }, normalize: normalizeCapabilities, fromWire: capabilitiesFromWire, identity: { key: (c) => String(c.ref), keyLabel: "ref" } },
     ),
     tags: f.set(
       z.array(z.string()),

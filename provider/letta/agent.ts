@@ -306,6 +306,7 @@ export const agent = defineResource({
     tags: f.set(z.array(z.string().min(1)), "The tags associated with the agent.", { onRemove: { send: [] } }),
     toolRules: f.list(z.array(toolRule), "The tool rules governing the agent.", {
       wire: "tool_rules",
+      identity: { key: (r) => `${r.toolName ?? r.tool_name} / ${r.type}`, keyLabel: "tool name + type" },
       toWire: (v: unknown) => renameItems(v, snake),
       fromWire: (v: unknown) => (v === null ? undefined : normalizeRules(v)),
       normalize: normalizeRules,
@@ -351,6 +352,7 @@ export const agent = defineResource({
     memoryBlocks: f.list(z.array(memoryBlock), "The memory blocks created with the agent (label, value, limit, description, readOnly, metadata, tags). Create-only: the agent edits block values as it runs; a change replaces the agent.", {
       wire: "memory_blocks",
       createOnly: true,
+      identity: { key: (b) => String(b.label), keyLabel: "label" },
       toWire: (v: unknown) => renameItems(v, snake),
     }),
     includeBaseTools: f.scalar(z.boolean(), "Whether the server attaches its base tools at create (default true). Create-only: a change replaces the agent.", {

@@ -102,9 +102,11 @@ const fields = {
     onRemove: { send: [] }, normalize: orEmpty,
   }),
   actions: f.set(z.array(action), "Actions from enabled integrations: `{ actionId, requiresConfirmation }`. `requiresConfirmation` defaults to true and is always sent. Order does not matter; sent whole; removing it sends [].", {
+    identity: { key: (a) => String(a.actionId).toLowerCase(), keyLabel: "actionId" },
     toWire: explicitActions, fromWire: explicitActions, normalize: (v: unknown) => comparableActions(orEmpty(v)), onRemove: { send: [] },
   }),
   inputFields: f.list(z.array(inputField), "Form fields for STRUCTURED agents: `{ slug, type, label, description?, required?, order?, options?, fileTypes?, emailDomain? }`. Sent whole; removing it sends [].", {
+    identity: { key: (x) => String(x.slug), keyLabel: "slug" },
     fromWire: (v: unknown) => (Array.isArray(v) ? items(v).map(shortField) : v),
     normalize: (v: unknown) => items(orEmpty(v)).map(fullField),
     onRemove: { send: [] },

@@ -1,60 +1,45 @@
 /**
- * From preview steps to what a reviewer reads: one entry per resource (create, update, replace,
- * delete), and per changed input field what changed in it. How a field is compared and shown comes
- * from the resource's field table when the type is one of this package's (`text` -> line diff,
- * `list`/`set`/`keyed` -> items added / removed / changed, `secret`/`secretMembers` -> only
- * "changed" or "unchanged"); other types are read from the values alone.
+ * From preview steps to what a reviewer reads: one entry per resource that changes (create, update,
+ * replace, delete, ...), per changed input field the leaves of its difference at any depth (see
+ * `compare.ts`), the stack's outputs when they change, the diagnostics of every severity, and the
+ * verdict.
+ *
+ * The verdict is the engine's: `changeSummary` counts every logical step by operation, the root stack
+ * included (a change of only the stack's outputs counts as one `update`), and `pulumi preview
+ * --expect-no-changes` fails exactly when it counts a change. The steps are what the report can show;
+ * where they and the summary disagree (policy packs can leave `steps` empty), the report says so, and
+ * a change either side counts is a change.
  */
-import type { FieldSpec, ResourceDef } from "../core/fields";
-import { norm } from "../core/plan";
-import { canonical, deepEqual, isObject } from "../core/values";
+import type { ResourceDef } from "../core/fields";
 import { resources } from "../registry";
-import { unifiedDiff } from "./diff";
+import { fieldLeaves, type EngineNames, type Leaf, type SecretStatus } from "./compare";
+import { uncolor } from "./events";
 import {
   displayType,
-  isSecretEnvelope,
-  isSecretMarker,
+  isRootStack,
   parseUrn,
-  SECRET_MASK,
+  ROOT_STACK_TYPE,
   tokenOf,
-  UNKNOWN_VALUE,
   type PreviewDigest,
   type PreviewStep,
+  type ReportInput,
 } from "./preview";
+
+export type { Leaf, SecretStatus, Seg } from "./compare";
 
 type Props = Record<string, unknown>;
 
-/**
- * A secret is only ever reported as changed or unchanged. `masked`: the preview blinds both values
- * and the engine gave no diff reasons, so the document cannot tell.
- */
-export type SecretStatus = "changed" | "unchanged" | "masked";
-
-export interface MemberChange {
-  name: string;
-  change: "added" | "removed" | "changed";
-  old?: unknown;
-  new?: unknown;
-  /** Set for a write-only member: the values above are then never filled. */
+export interface FieldChange {
+  field: string;
+  /** What differs, at any depth. A write-only field has one `secret` leaf (whatever its status). */
+  leaves: Leaf[];
+  /** Set for a write-only field (or a value the document marks secret): its status. */
   secret?: SecretStatus;
+  /** How the field's list items are matched, when the table gives them an identity ("label"). */
+  keyLabel?: string;
 }
 
-export interface ItemChange {
-  /** The item's identity, e.g. `example.com / session`. */
-  key: string;
-  members: MemberChange[];
-}
-
-export type FieldChange =
-  | { field: string; kind: "text"; diff: string[]; created: boolean; removed: boolean }
-  | { field: string; kind: "scalar"; old?: unknown; new?: unknown }
-  | { field: string; kind: "list"; added: unknown[]; removed: unknown[]; changed: ItemChange[]; reordered: boolean; keyLabel?: string }
-  | { field: string; kind: "object"; members: MemberChange[] }
-  | { field: string; kind: "secret"; status: SecretStatus }
-  /** Inputs are equal but the engine named the field (the provider compares with the live outputs). */
-  | { field: string; kind: "reported" };
-
-export type Operation = "create" | "update" | "replace" | "delete" | "import" | "read-replacement" | "discard" | string;
+export type Operation = "create" | "update" | "replace" | "delete" | "import" | "discard" | string;
 
 export interface ResourceChange {
   urn: string;
@@ -66,37 +51,54 @@ export interface ResourceChange {
   replaceReasons: string[];
   /** Whether the old resource is deleted before the new one is created (visible with replacement steps). */
   deleteBeforeReplace?: boolean;
-  /** Fields that changed, in field-table order, plus write-only fields with status "unchanged". For a delete: none. */
+  /** Fields that changed, in field-table order, plus write-only fields of any status. For a delete: none. */
   fields: FieldChange[];
+  /** The root stack (`pulumi:pulumi:Stack`): its fields are its outputs. */
+  stack?: boolean;
+  /** What the document cannot show about this change (the stack's new outputs are not in a preview's JSON). */
+  note?: string;
 }
 
 export interface Diagnostic {
+  /** error, warning, info, info#err (the program's stderr) or debug. */
   severity: string;
   message: string;
   resource?: string;
 }
 
 export interface PreviewChanges {
+  /** A preview, or an update (an event stream of `pulumi up`). */
+  operation: "preview" | "update";
+  /** `<project>/<stack>`, from the URNs. */
+  stack?: string;
   resources: ResourceChange[];
-  /** Counts per operation of what the report shows. */
+  /** Changes per operation: the engine's `changeSummary` when the document has one (the stack included), else the steps'. */
   counts: Record<string, number>;
-  diagnostics: Diagnostic[];
-  /** Resources left unchanged: `changeSummary.same` when present, else the steps that change nothing. */
+  /** Where `counts` come from. */
+  countsFrom: "engine" | "steps";
+  /** Resources left unchanged: `changeSummary.same` when present (the stack included), else the steps that change nothing. */
   unchanged: number;
+  /** Sentences saying where the steps and the engine's summary disagree; empty when they agree. */
+  disagreements: string[];
+  /** Facts about the counts that need no disagreement (the engine's `output-change` count). */
+  notes: string[];
+  /** The verdict: the engine counts a change, or the steps show one. */
+  hasChanges: boolean;
+  diagnostics: Diagnostic[];
+  /** The engine marked the state as possibly corrupt. */
+  maybeCorrupt: boolean;
 }
 
-/** Ops that change nothing: not shown, not counted as changes. */
-const NO_CHANGE_OPS = new Set(["same", "read", "refresh"]);
+/** Ops the engine does not count as changes (`ResourceChanges.HasChanges`); refreshes only read. */
+export const NO_CHANGE_OPS = new Set(["same", "read", "discard", "read-replacement", "refresh"]);
 /** The engine's physical replacement steps, folded into one `replace` row per resource. */
 const REPLACEMENT_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
+const isChange = (op: string) => !NO_CHANGE_OPS.has(op);
 
-/**
- * The root stack and the engine's default providers: no change to them is a change to an agent
- * (an explicit provider, which holds credentials, is shown).
- */
-function isPlumbing(urn: string): boolean {
+/** The engine's default providers: not steps the engine reports or counts. */
+function isDefaultProvider(urn: string): boolean {
   const { type, name } = parseUrn(urn);
-  return type === "pulumi:pulumi:Stack" || (type.startsWith("pulumi:providers:") && /^default(_|$)/.test(name));
+  return type.startsWith("pulumi:providers:") && /^default(_|$)/.test(name);
 }
 
 /** The field table of a resource type, when the type is one of this package's. */
@@ -104,22 +106,40 @@ export function definitionOf(type: string): ResourceDef | undefined {
   return resources[tokenOf(type)];
 }
 
-/** Builds the reviewer's view of a preview document. */
-export function collectChanges(doc: PreviewDigest): PreviewChanges {
+const visible = (p: Props | undefined): Props => Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !k.startsWith("__")));
+
+function engineNames(step: PreviewStep): EngineNames {
+  const dd = step.detailedDiff ?? null;
+  return {
+    paths: [...(step.diffReasons ?? []), ...(step.replaceReasons ?? []), ...Object.keys(dd ?? {})].map(String),
+    detailed: dd,
+    listed: (step.diffReasons?.length ?? 0) > 0 || dd !== null,
+  };
+}
+
+/** Builds the reviewer's view of a preview document (or of what `readInput` read). */
+export function collectChanges(input: PreviewDigest | ReportInput): PreviewChanges {
+  const read: ReportInput = "digest" in input && "source" in input ? input : { digest: input as PreviewDigest, source: "digest", operation: "preview" };
+  const doc = read.digest;
   const steps = doc.steps ?? [];
   const byUrn = new Map<string, PreviewStep[]>();
-  let unchanged = 0;
+  let sameSteps = 0;
+  let stackStep: PreviewStep | undefined;
   for (const s of steps) {
-    if (isPlumbing(s.urn)) continue;
-    if (NO_CHANGE_OPS.has(s.op)) {
-      unchanged++;
+    if (isDefaultProvider(s.urn)) continue;
+    if (isRootStack(s.urn)) {
+      stackStep = s;
       continue;
     }
-    const list = byUrn.get(s.urn) ?? [];
-    list.push(s);
-    byUrn.set(s.urn, list);
+    if (!isChange(s.op)) {
+      sameSteps++;
+      continue;
+    }
+    byUrn.set(s.urn, [...(byUrn.get(s.urn) ?? []), s]);
   }
   const out: ResourceChange[] = [];
+  const stackChange = stackStep && stackOutputs(stackStep, read.outputsFinal?.has(stackStep.urn) ?? false);
+  if (stackChange) out.push(stackChange);
   for (const [urn, group] of byUrn) {
     const replacement = group.filter((s) => REPLACEMENT_OPS.has(s.op));
     if (replacement.length) {
@@ -127,20 +147,115 @@ export function collectChanges(doc: PreviewDigest): PreviewChanges {
       for (const s of group.filter((x) => !REPLACEMENT_OPS.has(x.op))) out.push(resourceChange(urn, s.op, s, [s]));
     } else for (const s of group) out.push(resourceChange(urn, s.op, s, [s]));
   }
-  const counts: Record<string, number> = {};
-  for (const r of out) counts[r.op] = (counts[r.op] ?? 0) + 1;
-  const diagnostics = (doc.diagnostics ?? [])
-    .filter((d) => d.severity === "error" || d.severity === "warning")
-    .map((d) => ({
-      severity: d.severity!,
-      message: `${d.prefix ?? ""}${d.message ?? ""}`.trim(),
-      resource: d.urn ? parseUrn(d.urn).name : undefined,
-    }));
-  // Pulumi's own count of unchanged resources (the stack included), as its CLI prints it; sames are
-  // not listed among the steps unless `--show-sames`.
-  const same = doc.changeSummary?.same;
-  return { resources: out, counts, diagnostics, unchanged: typeof same === "number" ? same : unchanged };
+
+  // The steps' count, as the engine counts: logical steps, the stack when its own step changes.
+  const fromSteps: Record<string, number> = {};
+  for (const r of out) fromSteps[r.op] = (fromSteps[r.op] ?? 0) + 1;
+  const summary = doc.changeSummary ?? undefined;
+  const fromEngine: Record<string, number> = {};
+  for (const [op, n] of Object.entries(summary ?? {})) if (isChange(op) && n > 0) fromEngine[op] = n;
+  const disagreements = summary ? disagreement(fromEngine, fromSteps, stackStep, steps.length === 0) : [];
+  const counts = summary ? fromEngine : fromSteps;
+  const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+  const stackSame = stackStep && !isChange(stackStep.op) ? 1 : 0;
+
+  const first = [...steps.map((s) => s.urn), ...(doc.diagnostics ?? []).map((d) => d.urn ?? "")].find((u) => u.startsWith("urn:pulumi:"));
+  return {
+    operation: read.operation,
+    stack: first ? `${parseUrn(first).project}/${parseUrn(first).stack}` : undefined,
+    resources: out,
+    counts,
+    countsFrom: summary ? "engine" : "steps",
+    // Pulumi's own count of unchanged resources (the stack included); sames are not among the steps unless `--show-sames`.
+    unchanged: typeof summary?.same === "number" ? summary.same : sameSteps + stackSame,
+    disagreements,
+    notes:
+      (fromEngine["output-change"] ?? 0) > 0 && !stackChange
+        ? [`The engine counts ${fromEngine["output-change"]} change of the stack's outputs (\`output-change\`); the document does not hold their new values (\`pulumi preview\` prints them under Outputs).`]
+        : [],
+    hasChanges: total(counts) > 0 || total(fromSteps) > 0,
+    diagnostics: diagnosticsOf(doc),
+    maybeCorrupt: doc.maybeCorrupt === true,
+  };
 }
+
+const SEVERITY_ORDER = ["error", "warning", "info", "info#err", "debug"];
+
+/** Every diagnostic, errors first; a message that repeats its severity (`error: ...`) says it once. */
+function diagnosticsOf(doc: PreviewDigest): Diagnostic[] {
+  const rank = (s: string) => (SEVERITY_ORDER.indexOf(s) + 1 || SEVERITY_ORDER.length + 1);
+  return (doc.diagnostics ?? [])
+    .map((d) => {
+      const severity = String(d.severity || "info");
+      const word = severity.split("#")[0];
+      let message = uncolor(`${d.prefix ?? ""}${d.message ?? ""}`).trim();
+      if (message.toLowerCase().startsWith(`${word.toLowerCase()}: `)) message = message.slice(word.length + 2).trimStart();
+      return { severity, message, resource: d.urn ? parseUrn(d.urn).name : undefined };
+    })
+    .filter((d) => d.message)
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d.severity) - rank(b.d.severity) || a.i - b.i)
+    .map(({ d }) => d);
+}
+
+const opWords = (op: string, n: number) => `${n} to ${op}`;
+
+function disagreement(engine: Record<string, number>, steps: Record<string, number>, stackStep: PreviewStep | undefined, noSteps: boolean): string[] {
+  const out: string[] = [];
+  // `output-change` (Pulumi 3.115) counts stack-output changes, which no step lists.
+  for (const op of [...new Set([...Object.keys(engine), ...Object.keys(steps)])].filter((x) => x !== "output-change")) {
+    const e = engine[op] ?? 0;
+    const s = steps[op] ?? 0;
+    if (e > s) {
+      const hint = op === "update" && !(stackStep && isChange(stackStep.op)) ? " (a change of only the stack's outputs is counted this way)" : "";
+      const listed = noSteps ? "the document lists no steps at all (previews run with policy packs have been seen to leave them out)" : `the preview's steps list ${s || "none"}`;
+      out.push(`the engine counts ${opWords(op, e)}${noSteps ? "" : hint}, but ${listed}`);
+    } else if (s > e) {
+      out.push(`the preview's steps list ${opWords(op, s)}, but the engine counts ${e || "none"}`);
+    }
+  }
+  return out;
+}
+
+/** The stack's step as a change of its outputs, or undefined when nothing about the stack changes. */
+function stackOutputs(step: PreviewStep, outputsFinal: boolean): ResourceChange | undefined {
+  const changing = isChange(step.op);
+  if (!changing && !outputsFinal) return undefined;
+  const base: ResourceChange = {
+    urn: step.urn,
+    name: parseUrn(step.urn).name,
+    type: ROOT_STACK_TYPE,
+    op: changing ? step.op : "update",
+    replaceReasons: [],
+    fields: [],
+    stack: true,
+  };
+  const olds = visible(step.oldState?.outputs);
+  const news = step.newState?.outputs;
+  if (news === undefined && step.op !== "delete") {
+    if (changing) base.note = "The engine counts the stack's outputs as changing; the document does not hold their new values (`pulumi preview` prints them under Outputs).";
+    return changing ? base : undefined;
+  }
+  const engine = engineNames(step);
+  const names = [...new Set([...Object.keys(olds), ...Object.keys(visible(news))])].sort();
+  base.fields = names.map((k) => fieldOf(k, undefined, olds[k], news?.[k], engine)).filter((f): f is FieldChange => !!f);
+  if (!base.fields.some(shows)) {
+    if (!changing) return undefined;
+    if (step.op === "update") base.note = "The engine counts the stack as updated, but its old and new outputs in the document are equal.";
+  }
+  return base;
+}
+
+function fieldOf(field: string, spec: ResourceDef["fields"][string] | undefined, o: unknown, n: unknown, engine: EngineNames): FieldChange | undefined {
+  const leaves = fieldLeaves(field, spec, o, n, engine);
+  if (!leaves.length) return undefined;
+  const top = leaves.length === 1 && leaves[0].kind === "secret" && leaves[0].path.length === 1 ? leaves[0] : undefined;
+  const keyLabel = spec?.keyed?.keyLabel ?? spec?.identity?.keyLabel;
+  return { field, leaves, ...(top ? { secret: top.status } : {}), ...(keyLabel ? { keyLabel } : {}) };
+}
+
+/** Whether a field has anything to show (a secret unchanged or hidden is only named in a footer). */
+export const shows = (f: FieldChange): boolean => !f.secret || f.secret === "changed" || f.secret === "may-have-changed";
 
 /** One view of a replacement from the `replace` step, or the create-replacement / delete-replaced pair. */
 function mergeReplacement(steps: PreviewStep[]): PreviewStep {
@@ -167,7 +282,7 @@ function resourceChange(urn: string, op: string, step: PreviewStep, group: Previ
   let replaceReasons = (step.replaceReasons ?? []).filter((k) => !k.startsWith("__"));
   if (op === "replace" && !replaceReasons.length && def) {
     // The document did not say why: the table's force-new fields among those that changed do.
-    replaceReasons = fields.map((f) => f.field).filter((f) => def.fields[f]?.forceNew || def.fields[f]?.createOnly);
+    replaceReasons = fields.filter(shows).map((f) => f.field).filter((f) => def.fields[f]?.forceNew || def.fields[f]?.createOnly);
   }
   const ci = group.findIndex((s) => s.op === "create-replacement");
   const di = group.findIndex((s) => s.op === "delete-replaced");
@@ -182,229 +297,25 @@ function resourceChange(urn: string, op: string, step: PreviewStep, group: Previ
   };
 }
 
-const visible = (p: Props | undefined): Props =>
-  Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !k.startsWith("__")));
-
-/** Top-level property names the engine named in diffReasons / replaceReasons / detailedDiff paths. */
-function namedByEngine(step: PreviewStep): Set<string> {
-  const names = new Set<string>();
-  const top = (path: string) => path.split(/[.[]/)[0].replace(/^["']|["']$/g, "");
-  for (const k of [...(step.diffReasons ?? []), ...(step.replaceReasons ?? [])]) names.add(top(k));
-  for (const k of Object.keys(step.detailedDiff ?? {})) names.add(top(k));
-  return names;
-}
-
 function fieldChanges(def: ResourceDef | undefined, oldIn: Props, newIn: Props, step: PreviewStep): FieldChange[] {
-  const named = namedByEngine(step);
-  /** Whether the engine gave a complete list of what differs (then a blinded secret it did not name is unchanged). */
-  const engineListed = (step.diffReasons?.length ?? 0) > 0 || (step.detailedDiff !== undefined && step.detailedDiff !== null);
+  const engine = engineNames(step);
   const order = def ? Object.keys(def.fields) : [];
   const names = [...new Set([...order, ...[...new Set([...Object.keys(oldIn), ...Object.keys(newIn)])].sort()])];
   const out: FieldChange[] = [];
   for (const field of names) {
     const spec = def?.fields[field];
     if (spec?.kind === "computed") continue;
-    const o = oldIn[field];
-    const n = newIn[field];
-    if (o === undefined && n === undefined) continue;
-    const c = fieldChange(field, spec, o, n, named.has(field), engineListed);
+    const c = fieldOf(field, spec, oldIn[field], newIn[field], engine);
     if (c) out.push(c);
   }
-  // An update with no visible difference other than blinded secrets: the secret is what changed.
-  if (!out.some((c) => c.kind !== "secret" || c.status === "changed") && step.op !== "create") {
-    const masked = out.filter((c): c is Extract<FieldChange, { kind: "secret" }> => c.kind === "secret" && c.status === "masked");
-    if (masked.length === 1) masked[0].status = "changed";
+  // An update with no visible difference other than blinded secrets: the one blinded secret is what changed.
+  if (!out.some(shows) && step.op !== "create") {
+    const hidden = out.filter((c) => c.secret === "hidden");
+    if (hidden.length === 1) {
+      hidden[0].secret = "changed";
+      const leaf = hidden[0].leaves[0];
+      if (leaf.kind === "secret") leaf.status = "changed";
+    }
   }
   return out;
-}
-
-/** Whether a field (or its items) is write-only according to the table or the document. */
-const secretField = (spec: FieldSpec | undefined, o: unknown, n: unknown) => !!spec?.secret || isSecretMarker(o) || isSecretMarker(n);
-
-function fieldChange(field: string, spec: FieldSpec | undefined, o: unknown, n: unknown, named: boolean, listed: boolean): FieldChange | undefined {
-  if (secretField(spec, o, n)) {
-    return { field, kind: "secret", status: secretStatus(o, n, named, listed) };
-  }
-  const members = spec?.secretMembers ?? [];
-  if (equalAs(spec, o, n, members)) return named ? { field, kind: "reported" } : undefined;
-  const kind = spec?.kind ?? inferKind(o, n);
-  if (o === UNKNOWN_VALUE || n === UNKNOWN_VALUE) return { field, kind: "scalar", old: o, new: n };
-  if (kind === "text" || isMultiline(o) || isMultiline(n)) {
-    if ((o === undefined || typeof o === "string") && (n === undefined || typeof n === "string")) {
-      return { field, kind: "text", diff: unifiedDiff(o ?? "", n ?? ""), created: o === undefined, removed: n === undefined };
-    }
-  }
-  if ((kind === "list" || kind === "set" || kind === "keyed") && (Array.isArray(o) || o === undefined) && (Array.isArray(n) || n === undefined)) {
-    return listChange(field, spec, kind, (o as unknown[]) ?? [], (n as unknown[]) ?? [], members);
-  }
-  if ((kind === "object" || kind === "map") && (isObject(o) || o === undefined) && (isObject(n) || n === undefined)) {
-    return { field, kind: "object", members: memberChanges((o as Props) ?? {}, (n as Props) ?? {}, members) };
-  }
-  return { field, kind: "scalar", old: o, new: n };
-}
-
-function inferKind(o: unknown, n: unknown): string {
-  const v = n ?? o;
-  if (Array.isArray(v)) return "list";
-  if (isObject(v)) return "object";
-  return "scalar";
-}
-
-const isMultiline = (v: unknown) => typeof v === "string" && v.includes("\n");
-
-/** Field equality the provider's way (the table's normalisation), with write-only members compared as secrets. */
-function equalAs(spec: FieldSpec | undefined, o: unknown, n: unknown, secretMembers: string[]): boolean {
-  const strip = (v: unknown): unknown => {
-    const mask = (x: unknown) => (isObject(x) ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, secretMembers.includes(k) || isSecretMarker(y) ? secretToken(y) : y])) : x);
-    return Array.isArray(v) ? v.map(mask) : mask(v);
-  };
-  const so = strip(o);
-  const sn = strip(n);
-  if (spec) {
-    try {
-      return deepEqual(norm(spec, so), norm(spec, sn));
-    } catch {
-      // A normaliser that does not accept a blinded value: compare as they are.
-    }
-  }
-  return deepEqual(so, sn);
-}
-
-/**
- * A stand-in for a secret used only to compare, never shown: a plaintext (a `--show-secrets` document,
- * or an envelope's `plaintext`), an envelope's ciphertext (equal ciphertexts hold equal values;
- * different ones may too), or nothing at all for a `"[secret]"` string.
- */
-function secretToken(v: unknown): string {
-  if (isSecretEnvelope(v)) {
-    if (typeof v.plaintext === "string") return `plain:${v.plaintext}`;
-    if (typeof v.ciphertext === "string") return `cipher:${v.ciphertext}`;
-    return MASKED;
-  }
-  if (isSecretMarker(v)) return MASKED;
-  return `plain:${canonical(v)}`;
-}
-const MASKED = "\u0000masked";
-
-function secretStatus(o: unknown, n: unknown, named: boolean, listed: boolean): SecretStatus {
-  if (o === undefined && n === undefined) return "unchanged";
-  if ((o === undefined) !== (n === undefined) || (o === null) !== (n === null)) return "changed";
-  if (named) return "changed";
-  const to = secretToken(o);
-  const tn = secretToken(n);
-  if (to === tn && to !== MASKED) return "unchanged";
-  if (to.startsWith("plain:") && tn.startsWith("plain:")) return "changed";
-  return listed ? "unchanged" : "masked";
-}
-
-/* ---------- lists ---------- */
-
-function keyOf(spec: FieldSpec | undefined, item: unknown, secretMembers: string[]): string | undefined {
-  if (!spec?.keyed || !isObject(item)) return undefined;
-  // Keys are computed on the item with its write-only members blinded: a key never shows a secret.
-  const masked = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, secretMembers.includes(k) || isSecretMarker(v) ? "[secret]" : v]));
-  try {
-    return spec.keyed.key(masked);
-  } catch {
-    return undefined;
-  }
-}
-
-function listChange(field: string, spec: FieldSpec | undefined, kind: string, o: unknown[], n: unknown[], members: string[]): FieldChange {
-  const itemComputed = spec?.keyed?.itemComputed ?? [];
-  /** An item as it may be shown: write-only members blinded whatever the document holds. */
-  const shown = (item: unknown): unknown =>
-    isObject(item) ? Object.fromEntries(Object.entries(item).map(([k, v]) => [k, members.includes(k) ? SECRET_MASK : v])) : item;
-  const comparable = (item: unknown) => canonical(blindItem(item, members, itemComputed));
-  if (kind === "keyed" && spec?.keyed) {
-    const oldByKey = new Map<string, unknown>();
-    for (const item of o) {
-      const k = keyOf(spec, item, members);
-      if (k !== undefined) oldByKey.set(k, item);
-    }
-    const added: unknown[] = [];
-    const changed: ItemChange[] = [];
-    const seen = new Set<string>();
-    for (const item of n) {
-      const k = keyOf(spec, item, members);
-      if (k === undefined || !oldByKey.has(k)) {
-        added.push(item);
-        continue;
-      }
-      seen.add(k);
-      const before = oldByKey.get(k);
-      const m = memberChanges(withoutKeys(before, itemComputed), withoutKeys(item, itemComputed), members);
-      if (m.length) changed.push({ key: k, members: m });
-    }
-    const removed = [...oldByKey].filter(([k]) => !seen.has(k)).map(([, v]) => v);
-    return { field, kind: "list", added: added.map(shown), removed: removed.map(shown), changed, reordered: false, keyLabel: spec.keyed.keyLabel };
-  }
-  // By value: multiset difference on the canonical form.
-  const count = new Map<string, number>();
-  for (const item of o) count.set(comparable(item), (count.get(comparable(item)) ?? 0) + 1);
-  const added: unknown[] = [];
-  for (const item of n) {
-    const c = comparable(item);
-    const left = count.get(c) ?? 0;
-    if (left > 0) count.set(c, left - 1);
-    else added.push(item);
-  }
-  const removedCount = new Map(count);
-  const removed: unknown[] = [];
-  for (const item of o) {
-    const c = comparable(item);
-    const left = removedCount.get(c) ?? 0;
-    if (left > 0) {
-      removed.push(item);
-      removedCount.set(c, left - 1);
-    }
-  }
-  const reordered = kind !== "set" && !added.length && !removed.length;
-  return { field, kind: "list", added: added.map(shown), removed: removed.map(shown), changed: [], reordered };
-}
-
-const withoutKeys = (v: unknown, keys: string[]): Props =>
-  isObject(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !keys.includes(k))) : { value: v };
-
-function blindItem(item: unknown, secretMembers: string[], drop: string[]): unknown {
-  if (!isObject(item)) return isSecretMarker(item) ? secretToken(item) : item;
-  return Object.fromEntries(
-    Object.entries(item)
-      .filter(([k]) => !drop.includes(k))
-      .map(([k, v]) => [k, secretMembers.includes(k) || isSecretMarker(v) ? secretToken(v) : v]),
-  );
-}
-
-/* ---------- objects and list items ---------- */
-
-function memberChanges(o: Props, n: Props, secretMembers: string[]): MemberChange[] {
-  const out: MemberChange[] = [];
-  for (const name of [...new Set([...Object.keys(o), ...Object.keys(n)])]) {
-    const a = o[name];
-    const b = n[name];
-    if (a === undefined && b === undefined) continue;
-    const change = a === undefined ? "added" : b === undefined ? "removed" : "changed";
-    if (secretMembers.includes(name) || isSecretMarker(a) || isSecretMarker(b)) {
-      // A member blinded on both sides is left out: the item comparison cannot see it either.
-      const status = secretStatus(a, b, false, false);
-      if (status === "changed") out.push({ name, change, secret: status });
-      continue;
-    }
-    if (!deepEqual(a, b)) out.push({ name, change, old: a, new: b });
-  }
-  return out;
-}
-
-/** A value as shown in the report: JSON, with blinded secrets and preview-unknowns spelled out. */
-export function showValue(v: unknown): string {
-  const walk = (x: unknown): unknown => {
-    if (isSecretMarker(x)) return SECRET_MASK;
-    if (x === UNKNOWN_VALUE) return "(known after apply)";
-    if (Array.isArray(x)) return x.map(walk);
-    if (isObject(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
-    return x;
-  };
-  if (v === undefined) return "(unset)";
-  const w = walk(v);
-  return typeof w === "string" && (w === "[secret]" || w === "(known after apply)") ? w : JSON.stringify(w);
 }

@@ -129,3 +129,16 @@ export function unifiedDiff(oldText: string, newText: string, context = 3): stri
   }
   return out;
 }
+
+/**
+ * What a line diff of `toLines` cannot show: a newline added or removed at the end, or line endings
+ * changed between CRLF and LF. Undefined when neither differs.
+ */
+export function lineEndingNote(oldText: string, newText: string): string | undefined {
+  const notes: string[] = [];
+  const crlf = (s: string) => /\r\n/.test(s);
+  if (oldText && newText && crlf(oldText) !== crlf(newText)) notes.push(`line endings changed from ${crlf(oldText) ? "CRLF to LF" : "LF to CRLF"}`);
+  const eol = (s: string) => s.endsWith("\n");
+  if (oldText && newText && eol(oldText) !== eol(newText)) notes.push(eol(newText) ? "a newline was added at the end" : "the newline at the end was removed");
+  return notes.length ? notes.join("; ") : undefined;
+}

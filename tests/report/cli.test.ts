@@ -38,6 +38,16 @@ describe("pulumi-agents report", () => {
     }
   });
 
+  test("reads an engine-event log (`pulumi preview --event-log`) the same way, and a summary-only preview exits 2", () => {
+    const r = run(["report", path.join(FIXTURES, "event-log.jsonl")]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("| `helper` | `letta.Agent` | update | `system` |");
+    expect(r.stderr).toBe("pulumi-agents report: 4 changes (4 update) in agents/dev\n");
+    const s = run(["report", "-"], '{"steps": [], "changeSummary": {"create": 2}}');
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe("pulumi-agents report: 2 changes (2 create); the preview's steps and the engine's summary disagree\n");
+  });
+
   test("exits 0 with no changes and 3 when the preview reported errors", () => {
     expect(run(["report", fixture("no-changes")]).code).toBe(0);
     const failed = run(["report", fixture("errors")]);
@@ -70,7 +80,7 @@ describe("pulumi-agents report", () => {
   test("bad usage and unreadable input exit 1 with a reason", () => {
     const cases: [string[], string | undefined, RegExp][] = [
       [["report", "/nonexistent/preview.json"], undefined, /cannot read \/nonexistent\/preview\.json: ENOENT/],
-      [["report", "-"], "Previewing update (dev):\n", /the input is not JSON/],
+      [["report", "-"], "Previewing update (dev):\n", /the input is not JSON: it is the text output of `pulumi preview`/],
       [["report", "-"], "", /the input is empty/],
       [["report", "--max-chars", "lots"], undefined, /--max-chars must be a positive whole number/],
       [["report", "--frobnicate"], undefined, /unknown option --frobnicate/],

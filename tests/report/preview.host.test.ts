@@ -98,7 +98,7 @@ describe("report on the pool through the real host", () => {
     expect(r.exitCode).toBe(0);
     expect(r.markdown).toContain("### Pulumi preview of `program/test`: no changes");
     // Pulumi's own count, which includes the stack: 3 pools + the stack.
-    expect(r.markdown).toContain("<sub>4 resources unchanged.</sub>");
+    expect(r.markdown).toContain("<sub>Resources (Pulumi's count, the stack included): 4 unchanged.</sub>");
     expect(report(previewJson(w.stack, steps, { showSames: true })).exitCode).toBe(0);
   });
 
@@ -175,5 +175,40 @@ profiles("report on asteroid.AgentProfile write-only values through the real hos
       expect(added).toMatch(/"data":"\[secret\]"/);
     }
     await w.stack.destroy(T, "shopper");
+  });
+});
+
+const letta = resources["letta:Agent"] ? describe : describe.skip;
+letta("report on letta.Agent memory blocks through the real host", () => {
+  const T = "letta:Agent";
+  const PERSONA = "You are Helper, the support agent of Acme.\nYou answer in English.\nYou never share internal ticket numbers.\nYou sign as Helper.\n";
+  const agent = {
+    name: "helper",
+    model: "openai/gpt-4o-mini",
+    memoryBlocks: [
+      { label: "human", value: "Name: unknown\nPrefers: short answers\n", limit: 2000 },
+      { label: "persona", value: PERSONA, limit: 5000 },
+    ],
+  };
+
+  test("a memory block's value edited below the top level is a line diff, the block matched by label, and the replacement says why", async () => {
+    await w.stack.up(T, "helper", agent);
+    const next = {
+      ...agent,
+      // Reordered, written in the API's snake_case, and the persona's third line edited.
+      memoryBlocks: [
+        { label: "persona", value: PERSONA.replace("ticket numbers.", "ticket numbers or order margins."), limit: 5000, read_only: false },
+        agent.memoryBlocks[0],
+      ],
+    };
+    const steps = await w.stack.preview([[T, "helper", next]]);
+    expect(steps.map((s) => s.op)).toEqual(["replace"]);
+    const r = report(previewJson(w.stack, steps));
+    expect(r.markdown).toContain("| `helper` | `letta.Agent` | **replace**: `memoryBlocks` cannot change in place | `memoryBlocks` |");
+    expect(r.markdown).toContain("**`memoryBlocks`** (1 changed, items matched by label)\n- changed `persona`: `read_only` set to `false`\n- the order of the items changed");
+    expect(r.markdown).toContain(
+      "`memoryBlocks[persona].value` (+1 −1 lines)\n```diff\n@@ -1,4 +1,4 @@\n You are Helper, the support agent of Acme.\n You answer in English.\n-You never share internal ticket numbers.\n+You never share internal ticket numbers or order margins.\n You sign as Helper.\n```",
+    );
+    await w.stack.destroy(T, "helper");
   });
 });

@@ -100,7 +100,7 @@ describe("the summary table and the field sections", () => {
   });
 
   test("a changed list shows the items added and removed", () => {
-    expect(r.markdown).toContain("**`capabilities`** (1 added, 1 removed)\n- added `{\"ref\":\"code_runner\"}`\n- removed `{\"ref\":\"file_reader\"}`");
+    expect(r.markdown).toContain("**`capabilities`** (1 added, 1 removed, items matched by ref)\n- added `{\"ref\":\"code_runner\"}`\n- removed `{\"ref\":\"file_reader\"}`");
     expect(r.markdown).toContain("- added `\"tier-2\"`\n- removed `\"tier-1\"`");
   });
 
@@ -157,7 +157,9 @@ describe("secrets: only ever changed or unchanged", () => {
 
   test('"[secret]" strings and secret envelopes are read as secrets; envelopes print nothing of their own', () => {
     const r = report(fixture("secrets"));
-    expect(r.markdown).toContain("| `shopper` | `test.Vault` | update | `proxyPassword` (secret), `credentials` |");
+    // proxyPassword is "[secret]" on both sides and named by the engine: it may have changed, no more.
+    expect(r.markdown).toContain("| `shopper` | `test.Vault` | update | `proxyPassword` (secret, may have changed), `credentials` |");
+    expect(r.markdown).toContain("**`proxyPassword`** (secret): may have changed (the engine names it; the preview blinds both values)");
     expect(r.markdown).not.toMatch(/ciphertext|v1:|4dabf181/);
   });
 
@@ -272,12 +274,13 @@ describe("exit status and the one-line summary", () => {
     expect(failed.exitCode).toBe(3);
     expect(failed.summary).toBe("pulumi-agents report: no changes in agents/dev; the preview reported 2 errors");
     expect(failed.markdown).toContain("- **error** (`checkout`): asteroid:AgentProfilePool resource 'checkout': property organizationId value {not-a-uuid} has a problem: must be a UUID");
-    expect(failed.markdown).not.toContain("some info");
+    expect(failed.markdown).toContain("- **info**: some info");
   });
 
   test("a document that is not preview JSON is refused with the reason", () => {
     expect(() => report("")).toThrow(PreviewInputError);
-    expect(() => report("Previewing update (dev):")).toThrow(/not JSON/);
+    expect(() => report("Previewing update (dev):")).toThrow(/not JSON: it is the text output of `pulumi preview`/);
+    expect(() => report("{not json")).toThrow(/not JSON/);
     expect(() => report("[]")).toThrow(/JSON object/);
     expect(() => report('{"steps": {}}')).toThrow(/`steps` must be an array/);
     expect(() => report('{"steps": [{"op": "update"}]}')).toThrow(/steps\[0\]\.urn must be a string/);

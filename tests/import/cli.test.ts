@@ -182,6 +182,21 @@ test("a long discovery shows its progress: pages read and objects found per plat
   }
 });
 
+test("a live value the provider's check refuses is written as it is, with a warning in the program and on stderr", async () => {
+  const other = await startAll();
+  try {
+    const a = await call(other, "letta", "POST", "/v1/agents/", { name: "ops bot" });
+    await call(other, "letta", "PATCH", `/v1/agents/${a.id}`, { name: "ops/bot" }); // PATCH has no character check
+    const env = { LETTA_BASE_URL: other.baseUrl("letta"), LETTA_API_KEY: other.key("letta") };
+    const r = await imp(["--platform", "letta"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: ops-bot (letta.Agent ${a.id}): the provider refuses the live value of name: may hold only letters, digits, spaces and - _ ' (got "ops/bot"); its import fails until that is changed`);
+    expect(r.index).toContain(`// warning: the provider refuses the live value of name: may hold only letters, digits, spaces and - _ ' (got "ops/bot"); the import fails until it is changed.\nconst opsBot = new letta.Agent("ops-bot", {\n  name: "ops/bot",`);
+  } finally {
+    await other.close();
+  }
+});
+
 test("the built command dispatches `import` and prints its usage", () => {
   const r = spawnSync(process.execPath, [path.join(ROOT, "bin/provider/cli.js"), "import", "--help"], { encoding: "utf8" });
   expect(r.status).toBe(0);

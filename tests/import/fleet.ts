@@ -1,9 +1,11 @@
 /**
  * An awkward fleet, made the way consoles and scripts make one: through each platform's own API on
- * the emulator, never through the provider. Twenty objects of all five types with unicode and duplicate
- * names, long multi-line prompts, Letta tool rules, memory blocks and secrets, Asteroid cookies,
- * credentials and a proxy password, Everruns capabilities with config and an archived agent, and Odeus
- * agents that only their ids can name.
+ * the emulator, never through the provider. Twenty objects of all five types: unicode, empty and
+ * duplicate names (also across organizations and platforms), long multi-line prompts holding `${…}`,
+ * Letta tool rules, memory blocks, secrets and a hidden subagent, Asteroid cookies, credentials, a proxy
+ * password and every proxy mode (one switched off with its managed fields left behind), Everruns
+ * capabilities with nested config and an archived agent, and Odeus agents only their ids can name
+ * (one never published).
  */
 import { request } from "undici";
 import type { Emulator } from "../../emulator";
@@ -43,7 +45,7 @@ export function longPrompt(title: string, lines: number): string {
 export interface Fleet {
   asteroid: { pools: string[]; profiles: string[] };
   everruns: { active: string[]; archived: string };
-  letta: { agents: string[]; tools: string[] };
+  letta: { agents: string[]; hidden: string; tools: string[] };
   odeus: { agents: string[] };
   /** Every write-only value the fleet holds, to prove none of them is ever written out. */
   secrets: string[];
@@ -86,6 +88,7 @@ export async function seedFleet(emu: Emulator): Promise<Fleet> {
     inboxEmailPrefix: "scraper",
     tracingEnabled: true,
   });
+  const gateway = await profile({ name: "Gateway 🌐", organizationId: ORG, proxyMode: "gateway", proxyGatewayPresetId: "0b6f3c2e-8d4a-4f1e-9c7b-5a2d1e3f4b6c", mediaBlockerActive: true });
   const legacy = await profile({ name: "legacy", organizationId: ORG2, proxyMode: "managed", proxyType: "mobile", proxyCC: "fr" });
   // Switched off in the console later: the managed-mode fields stay behind (nothing in the PATCH clears them).
   await call(emu, "asteroid", "PATCH", `/agent-profiles/${legacy.id}`, { proxyMode: "none" });
@@ -137,6 +140,8 @@ export async function seedFleet(emu: Emulator): Promise<Fleet> {
   const research2 = await letta({ name: "Research assistant", model: "anthropic/claude-sonnet-4-20250514", include_base_tools: false, tags: ["research"] });
   const cjk = await letta({ name: "客服助手", system: "你好。\n请简短回答。", agent_type: "letta_v1_agent" });
   const apostrophe = await letta({ name: "Müller's agent", description: "", enable_sleeptime: false, message_buffer_autoclear: true });
+  // A subagent: hidden, so the list leaves it out; only its id reaches it.
+  const hidden = await letta({ name: "Summarizer", tags: ["role:subagent"], system: "Summarize.\n" });
 
   /* ---------- Odeus: 3 agents, reachable by id only (one never published) ---------- */
   const odeus = async (b: Obj, publish: boolean) => {
@@ -165,9 +170,9 @@ export async function seedFleet(emu: Emulator): Promise<Fleet> {
   const draft = await odeus({ name: "Draft only", description: "never published" }, false);
 
   return {
-    asteroid: { pools: pools.map((p) => p.id), profiles: [checkout.id, scraper.id, legacy.id] },
+    asteroid: { pools: pools.map((p) => p.id), profiles: [checkout.id, scraper.id, gateway.id, legacy.id] },
     everruns: { active: [support.id, support2.id, resume.id, blank.id], archived: old.id },
-    letta: { agents: [research.id, research2.id, cjk.id, apostrophe.id], tools: tools.map((t) => t.id) },
+    letta: { agents: [research.id, research2.id, cjk.id, apostrophe.id], hidden: hidden.id, tools: tools.map((t) => t.id) },
     odeus: { agents: [triage.id, supportOdeus.id, draft.id] },
     secrets,
   };

@@ -138,6 +138,7 @@ describe.each(["asteroid", "everruns", "letta", "odeus"])("%s round trip", (plat
       // duplicate names in two organizations, a unicode name, stale managed-proxy fields left out
       expect(index).toMatch(/new asteroid\.AgentProfilePool\("checkout-pool-[0-9a-f]{6}", \{\n {2}name: "Checkout pool",/);
       expect(index).toContain('new asteroid.AgentProfilePool("kaufe", {\n  name: "Käufe 🛒",');
+      expect(block(index, "gateway")).toContain('proxyGatewayPresetId: "0b6f3c2e-8d4a-4f1e-9c7b-5a2d1e3f4b6c",');
       expect(block(index, "legacy")).toContain('proxyMode: "none",');
       expect(block(index, "legacy")).not.toMatch(/proxyType|proxyCC/); // left behind by a mode switch: check would refuse them
       expect(first.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[4])).toEqual([
@@ -185,6 +186,12 @@ test("YAML: the whole fleet as a manifest makes the same trip through manifest.l
   expect(yaml).toContain("description: Answers customers; costs $${amount} per run"); // a literal ${ is escaped
   expect(yaml).toMatch(/systemPrompt: \{ file: prompts\/support-[0-9a-f]{6}\.systemPrompt\.md \}/);
   expect(yaml).toMatch(/data: \$\{secret:checkout-bot-credentials-GITHUB_TOKEN\}/);
+});
+
+test("a hidden Letta agent, which the list leaves out, is imported by its id", async () => {
+  const { files } = await roundTrip(["--id", fleet.letta.hidden], [fleet.letta.hidden]);
+  expect(block(files["index.ts"], "summarizer")).toContain("hidden: true,");
+  expect(block(files["index.ts"], "summarizer")).toContain('tags: ["role:subagent"],');
 });
 
 // Last: it re-activates the fleet's archived agent.

@@ -26,6 +26,8 @@ export interface Found {
   id: string;
   /** Where it came from, for messages: `asteroid list` or `--id`. */
   from: string;
+  /** Found by a list call (so it may vanish before it is read), rather than named by id. */
+  listed: boolean;
   /** Letta: the names of the agent's secrets (their values are dropped as soon as they are seen). */
   secretKeys?: string[];
 }
@@ -89,7 +91,7 @@ async function listAsteroid(client: PlatformClient, f: Filters, progress: Progre
   // Pools: oldest first, so objects created while listing land on later pages instead of shifting them.
   const pools = await asteroidPages(client, "/agent-profile-pools", { searchName: hint(f), sortField: "created_at", sortDirection: "asc" }, "pools", progress);
   const profiles = await asteroidPages(client, "/agent-profiles", {}, "profiles", progress);
-  const keep = (xs: Wire[], token: string) => xs.filter((x) => matches(f, str(x.name), undefined)).map((x): Found => ({ tokens: [token], id: str(x.id), from: "asteroid list" }));
+  const keep = (xs: Wire[], token: string) => xs.filter((x) => matches(f, str(x.name), undefined)).map((x): Found => ({ tokens: [token], id: str(x.id), from: "asteroid list", listed: true }));
   const out = [...keep(pools, "asteroid:AgentProfilePool"), ...keep(profiles, "asteroid:AgentProfile")];
   progress(`asteroid: ${pools.length} pools and ${profiles.length} profiles listed, ${out.length} match`);
   return out;
@@ -113,7 +115,7 @@ async function listEverruns(client: PlatformClient, f: Filters, progress: Progre
   const out = agents
     .filter((a) => a.status === undefined || a.status === "active")
     .filter((a) => matches(f, str(a.name), tagsOf(a.tags)))
-    .map((a): Found => ({ tokens: ["everruns:Agent"], id: str(a.id), from: "everruns list" }));
+    .map((a): Found => ({ tokens: ["everruns:Agent"], id: str(a.id), from: "everruns list", listed: true }));
   progress(`everruns: ${agents.length} active agents listed, ${out.length} match (archived agents are not listed)`);
   return out;
 }
@@ -143,7 +145,7 @@ async function listLetta(client: PlatformClient, f: Filters, progress: Progress)
   }
   const out = agents
     .filter((a) => matches(f, str(a.name), tagsOf(a.tags)))
-    .map((a): Found => ({ tokens: ["letta:Agent"], id: str(a.id), from: "letta list", secretKeys: a.secretKeys as string[] }));
+    .map((a): Found => ({ tokens: ["letta:Agent"], id: str(a.id), from: "letta list", listed: true, secretKeys: a.secretKeys as string[] }));
   progress(`letta: ${agents.length} agents listed, ${out.length} match (hidden agents are not listed)`);
   return out;
 }

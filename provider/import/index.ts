@@ -133,10 +133,10 @@ async function adopt(opts: ImportOptions, outLabel: string, env: NodeJS.ProcessE
   // 1. Discovery.
   const found: Found[] = [];
   for (const p of list) {
-    progress(`${p}: listing ${clients.for(specs[p]).baseUrl}`);
+    progress(`${p}: listing ${shown(clients.for(specs[p]).baseUrl)}`);
     found.push(...(await listers[p]!(clients.for(specs[p]), filters, progress)));
   }
-  for (const r of opts.ids) found.push({ tokens: TOKENS[r.platform!], id: r.id, from: r.from });
+  for (const r of opts.ids) found.push({ tokens: TOKENS[r.platform!], id: r.id, from: r.from, listed: false });
   const unique = [...new Map(found.map((f) => [`${f.tokens.join()}|${f.id}`, f])).values()];
 
   // 2. Read every object the way the `import` option reads it.
@@ -191,12 +191,23 @@ async function adopt(opts: ImportOptions, outLabel: string, env: NodeJS.ProcessE
   }
 }
 
+/** A base URL as printed: never with credentials in it. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(the configured base URL)";
+  }
+}
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const tagsOf = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((t): t is string => typeof t === "string") : undefined);
 
 /** One object read as an import reads it; undefined when a listed object vanished before it was read. */
 async function readOne(f: Found, opts: ImportOptions, clients: Clients): Promise<Adopted | undefined> {
-  const listed = f.from.endsWith(" list");
   const platform = f.tokens[0].split(":")[0] as Platform;
   for (const token of f.tokens) {
     let r: { id: string; props: Record<string, unknown> };
@@ -210,7 +221,7 @@ async function readOne(f: Found, opts: ImportOptions, clients: Clients): Promise
     const secretKeys = f.secretKeys ?? (platform === "letta" ? await lettaSecretKeys(clients.for(specs.letta), f.id) : []);
     return build(token, r.id, r.props, secretKeys, false);
   }
-  if (listed) return undefined; // deleted between the list and the read
+  if (f.listed) return undefined; // deleted between the list and the read
   if (platform === "everruns") {
     const body = await everrunsAgent(clients.for(specs.everruns), f.id);
     if (body?.status === "archived") {

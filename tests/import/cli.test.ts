@@ -124,10 +124,13 @@ describe("filters", () => {
 
   test("--id narrows a platform to the objects named, also from --ids-file with comments", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ids-")), "ids.txt");
-    fs.writeFileSync(file, `# the triage agent\nodeus:${fleet.odeus.agents[0]}\n\n${fleet.letta.agents[2]}   # CJK name\n`);
+    fs.writeFileSync(file, `# the triage agent\nodeus:${fleet.odeus.agents[0]}\n\n${fleet.letta.agents[2]}   # CJK name\n${fleet.letta.agents[0]}\n`);
     const r = await imp(["--ids-file", file, "--id", `asteroid:${fleet.asteroid.pools[2]}`]);
     expect(r.code).toBe(0);
-    expect(declared(r.index)).toEqual(["kaufe", "letta-agent", "triage"]);
+    expect(declared(r.index)).toEqual(["kaufe", "letta-agent", "research-assistant", "triage"]);
+    // An agent named by id has its secrets' names read too (never their values).
+    expect(r.stdout).toMatch(/^pulumi config set --secret research-assistant-secrets-OPENAI_KEY +# letta\.Agent research-assistant: secrets OPENAI_KEY\n/m);
+    for (const s of fleet.secrets) expect(r.index + r.stdout + r.stderr).not.toContain(s);
     // Only the objects named were read: no list call was made.
     expect(r.stderr).not.toMatch(/listing/);
   });

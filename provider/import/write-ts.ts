@@ -8,7 +8,8 @@ import type { Planned } from "./adopt";
 
 const WIDTH = 110;
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const key = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
+/** An object key as written in a literal; `__proto__` is computed, or the literal would set the prototype. */
+const key = (k: string) => (k === "__proto__" ? `["__proto__"]` : IDENT.test(k) ? k : JSON.stringify(k));
 
 /** A TypeScript expression for a value; short values on one line, the rest indented. */
 export function literal(v: unknown, indent = ""): string {

@@ -24,7 +24,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(() => {
+  server.closeAllConnections(); // the client keeps connections alive
+  return new Promise((r) => server.close(r));
+});
 beforeEach(() => (seen.length = 0));
 
 const client = (p: string) => new PlatformClient(platforms[p], { apiKey: "k", baseUrl: base });

@@ -54,6 +54,11 @@ test("TypeScript literals: short values inline, long ones indented, keys quoted 
     '{ config: config.requireSecret("k"), prompt: fs.readFileSync("prompts/a.md", "utf8") }',
   );
   expect(literal({ long: "x".repeat(120) })).toBe(`{\n  long: "${"x".repeat(120)}",\n}`);
+  // metadata may hold any key: `__proto__` stays an own member when the program runs
+  const meta = JSON.parse('{"__proto__": {"a": 1}}');
+  const text = literal(meta);
+  expect(text).toBe('{ ["__proto__"]: { a: 1 } }');
+  expect(Object.keys(eval(`(${text})`))).toEqual(["__proto__"]);
 });
 
 test("index.ts imports only what it uses", () => {

@@ -92,4 +92,9 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  // `pulumi-agents import ...`: provider/import parses its own flags (see provider/import/options.ts).
+  if (argv[0] === "import") void import("./import").then((m) => m.runImport(argv.slice(1))).then((code) => (process.exitCode = code));
+  else process.exitCode = main(argv);
+}

@@ -12,11 +12,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PlatformClient } from "../http/client";
+import { redact } from "../http/errors";
 import { mayHaveActed, verifyAnswer } from "./answers";
 import { check, type CheckFailure } from "./check";
 import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire } from "./fields";
 import { changedFields, diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
-import { keyedMatches, readBack, readInputs, rewritesOf, serverValue, toState, type Rewrites } from "./state";
+import { keyedMatches, readBack, readInputs, rewritesOf, seal, serverValue, toState, type Rewrites } from "./state";
 import { isObject } from "./values";
 import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, writeOnlyEntries } from "./writeonly";
 
@@ -80,7 +81,7 @@ function ctxFor(def: ResourceDef, client: PlatformClient, secrets: string[], lab
         return res;
       },
     },
-    warn: (m) => console.warn(`warning: ${def.platform}.${def.type} ${label}: ${m}`),
+    warn: (m) => console.warn(`warning: ${def.platform}.${def.type} ${label}: ${redact(m, secrets)}`),
   };
 }
 
@@ -222,7 +223,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     throw handOver(note(e, msg), id, outs, news);
   }
 
-  return {
+  const methods: Lifecycle = {
     async check(olds, news) {
       const r = check(def, olds, news);
       if (r.failures.length) return r;
@@ -296,6 +297,29 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
         return;
       }
       await def.api.delete(c, id, props);
+    },
+  };
+
+  // No write-only value outside a secret output, whatever the server echoes where (state.ts `seal`).
+  const sealed = (v: Props, ...from: Props[]) => seal(def, v, from.flatMap((i) => secretValues(def, i)));
+  const sealError = (e: unknown, ...from: Props[]): never => {
+    const err = e as Error & { properties?: Props };
+    if (err?.properties) err.properties = sealed(err.properties, ...from);
+    throw e;
+  };
+  return {
+    ...methods,
+    async create(inputs) {
+      const r = await methods.create(inputs).catch((e) => sealError(e, inputs));
+      return { ...r, outs: sealed(r.outs, inputs) };
+    },
+    async read(id, props = {}) {
+      const r = await methods.read(id, props);
+      return { ...r, props: sealed(r.props, props), ...(r.inputs ? { inputs: sealed(r.inputs, props) } : {}) };
+    },
+    async update(id, olds, news) {
+      const r = await methods.update(id, olds, news).catch((e) => sealError(e, news, olds));
+      return { outs: sealed(r.outs, news, olds) };
     },
   };
 }

@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { inputFields, type FieldSpec, type ResourceDef, type Wire } from "./fields";
 import { fieldEqual, managedOf, norm, projectOnto } from "./plan";
+import { redact } from "../http/errors";
 import { canonical, clean, deepEqual, isObject } from "./values";
 import { itemPath, memberPath, writeOnlyEntries } from "./writeonly";
 
@@ -211,6 +212,28 @@ export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
   if (o.managed) out.__managed = o.managed;
   if (Object.keys(rewrites).length) out.__rewrites = rewrites;
   return clean(out);
+}
+
+/**
+ * The last line of defence for the rule that no write-only value lives outside a secret output: a
+ * server that echoes one into another field (or a member no table marks) has it replaced with
+ * `[secret]` there. Outputs of fields that hold write-only values are secret outputs and left alone.
+ */
+export function seal(def: ResourceDef, outs: Props, secrets: ReadonlyArray<string>): Props {
+  const known = secrets.filter((x) => typeof x === "string" && x.length >= 3);
+  if (!known.length) return outs;
+  const scrub = (v: unknown): unknown => {
+    if (typeof v === "string") return known.some((x) => v.includes(x)) ? redact(v, known) : v;
+    if (Array.isArray(v)) return v.map(scrub);
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k) as string, scrub(x)]));
+    return v;
+  };
+  const out: Props = {};
+  for (const [k, v] of Object.entries(outs)) {
+    const spec = def.fields[k];
+    out[k] = spec && (spec.secret || spec.secretMembers?.length) ? v : scrub(v);
+  }
+  return out;
 }
 
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v).slice(0, 120));

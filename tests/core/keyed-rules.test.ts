@@ -101,3 +101,58 @@ describe("keyed items in state keep the program's spelling when the server's for
     expect(diff(def, again, { ...news, [CHANGED_KEY]: changedWriteOnly(def, readInputs(def, again), news) }).changes).toBe(true);
   });
 });
+
+/**
+ * The keyed-identity kind: a server that normalises an item's key (a cookie domain, a name's case,
+ * anything) still has its item matched to the one sent; state keeps the server's id for it, in the
+ * program's spelling, and a later change deletes by that id and adds in the same PATCH.
+ */
+describe("keyed items keep the server's identity when the server rewrites their key", () => {
+  const tagged = defineResource({
+    platform: "test",
+    type: "Tags",
+    doc: "a keyed list whose key the server rewrites",
+    fields: {
+      items: f.keyed(z.array(z.object({ host: z.string(), label: z.string(), token: z.string() })), "items", {
+        key: (i) => `${i.host}`, keyMembers: ["host"], keyLabel: "host", idField: "id", itemComputed: ["id"], add: "itemsToAdd", remove: "itemsToDelete",
+      }, { secretMembers: ["token"], onRemove: { send: [] } }),
+    },
+    idOf: (b) => String(b.id),
+    api: { create: async () => ({}), read: async () => undefined, update: async () => ({}), delete: async () => undefined },
+  });
+  const sent = { items: [{ host: ".Example.COM", label: "main", token: "t1" }, { host: "other.net", label: "second", token: "t2" }] };
+  // The server lowercases the host and drops its leading dot, and returns its own ids.
+  const server = { items: [{ id: "s1", host: "example.com", label: "main" }, { id: "s2", host: "other.net", label: "second" }] };
+
+  test("after the write, state holds each item in the program's spelling with the server's id", async () => {
+    jest.spyOn(console, "warn").mockImplementation(() => undefined); // the read-back warning names the rewrite
+    const { lifecycle } = await import("../../provider/core/lifecycle");
+    const lc = lifecycle({ ...tagged, api: { ...tagged.api, create: async () => ({ id: "x", ...server }) } }, () => ({ request: async () => ({ status: 200, body: {} }) }) as never);
+    const { outs } = await lc.create(sent);
+    expect(outs.items).toEqual([{ host: ".Example.COM", label: "main", token: "t1", id: "s1" }, { host: "other.net", label: "second", token: "t2", id: "s2" }]);
+    // No drift: the rendering is remembered (a fingerprint, no values), on a write and on a refresh.
+    expect(diff(tagged, outs, sent).changes).toBe(false);
+    const refreshed = toState(tagged, server, { prev: outs, managed: ["items"], rewrites: outs.__rewrites as Record<string, string> });
+    expect(refreshed.items).toEqual(outs.items);
+    expect(JSON.stringify(outs.__rewrites)).not.toMatch(/t1|t2|example/i);
+  });
+
+  test("a later change of that item deletes it by its server id and adds it again in one PATCH", async () => {
+    const { planUpdate } = await import("../../provider/core/plan");
+    const olds = { items: [{ host: ".Example.COM", label: "main", token: "t1", id: "s1" }, { host: "other.net", label: "second", token: "t2", id: "s2" }], __managed: ["items"] };
+    const news = { items: [{ host: ".Example.COM", label: "main", token: "t1-rotated" }, sent.items[1]] };
+    expect(planUpdate(tagged, olds, news)).toEqual({ itemsToAdd: [news.items[0]], itemsToDelete: ["s1"] });
+  });
+
+  test("an item whose server id state lacks is not deleted by null: the error says to refresh", async () => {
+    const { planUpdate } = await import("../../provider/core/plan");
+    const olds = { items: [{ host: ".Example.COM", label: "main", token: "t1" }], __managed: ["items"] };
+    expect(() => planUpdate(tagged, olds, { items: [] })).toThrow(/does not hold its server id.*pulumi refresh/);
+  });
+
+  test("two items that fit the same server item are not guessed: the server's values show", () => {
+    const two = { items: [{ host: "a.Example.com", label: "same", token: "1" }, { host: "b.Example.com", label: "same", token: "2" }] };
+    const st = toState(tagged, { items: [{ id: "s9", host: "c.example.com", label: "same" }] }, { applied: two });
+    expect(st.items).toEqual([{ id: "s9", host: "c.example.com", label: "same" }]);
+  });
+});

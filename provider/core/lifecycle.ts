@@ -19,7 +19,7 @@ import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire 
 import { changedFields, diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
 import { keyedMatches, readBack, readInputs, rewritesOf, seal, serverValue, toState, type Rewrites } from "./state";
 import { isObject } from "./values";
-import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, writeOnlyEntries } from "./writeonly";
+import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, withoutWriteOnly, writeOnlyEntries } from "./writeonly";
 
 type Props = Record<string, unknown>;
 
@@ -211,8 +211,10 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     }
     if (!live) throw note(e, `. The ${def.type} ${id} is gone now: run \`pulumi refresh\` to drop it from the stack.`);
     const managed = [...new Set([...(managedOf(olds) ?? []), ...definedInputs(def, news)])];
-    const outs = toState(def, live, { applied: news, prev: olds, managed, rewrites: rewritesOf(olds), sent: new Set() });
+    // Write-only values the request carried may or may not have been applied: state forgets them and
+    // lists their paths, so the next `up` sends them (and never claims either value).
     const unsent = [...sent].filter((p) => writeOnlyEntries(def, news).has(p));
+    const outs = toState(def, live, { applied: news, prev: withoutWriteOnly(def, olds, unsent), managed, rewrites: rewritesOf(olds), sent: new Set() });
     if (unsent.length) outs.__unsent = unsent;
     const missing = changedFields(def, outs, news).map((x) => x.name);
     if (!missing.length) {

@@ -85,3 +85,29 @@ export function secretValues(def: ResourceDef, inputs: Props): string[] {
   for (const v of writeOnlyEntries(def, inputs).values()) collect(v);
   return out;
 }
+
+/** A copy of `props` without the write-only values at `paths` (values state can no longer vouch for). */
+export function withoutWriteOnly(def: ResourceDef, props: Props, paths: ReadonlyArray<string>): Props {
+  if (!paths.length) return props;
+  const drop = new Set(paths);
+  const out: Props = { ...props };
+  for (const [name, spec] of inputFields(def)) {
+    const v = out[name];
+    if (v === undefined || !holdsSecret(spec)) continue;
+    if (spec.secret) {
+      if (drop.has(name)) delete out[name];
+      continue;
+    }
+    const members = spec.secretMembers ?? [];
+    const strip = (x: unknown, path: (m: string) => string) => {
+      if (!isObject(x)) return x;
+      const y = { ...x };
+      for (const m of members) if (drop.has(path(m))) delete y[m];
+      return y;
+    };
+    out[name] = Array.isArray(v)
+      ? v.map((item, i) => strip(item, (m) => itemPath(name, isObject(item) && spec.keyed ? spec.keyed.key(item) : String(i), m)))
+      : strip(v, (m) => memberPath(name, m));
+  }
+  return out;
+}

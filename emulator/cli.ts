@@ -113,10 +113,10 @@ export async function runEmulator(values: Values, out = (s: string) => process.s
     err(`pulumi-agents emulator: ${listenError(e as NodeJS.ErrnoException, settings.host ?? "127.0.0.1", settings.port ?? DEFAULT_PORT)}`);
     return 1;
   }
-  for (const line of banner(emu)) out(line);
   const stop = () => void emu.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  out(banner(emu).join("\n")); // after the handlers: whoever reads "listening" may stop it at once
   return undefined;
 }
 

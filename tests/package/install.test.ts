@@ -155,7 +155,7 @@ describe("installed into a fresh program", () => {
          console.log(JSON.stringify({
            keys: Object.keys(a).sort(),
            classes: [a.asteroid.AgentProfilePool, a.asteroid.AgentProfile, a.everruns.Agent, a.odeus.Agent, a.letta.Agent].map((c) => typeof c),
-           resolve: Object.fromEntries(["pulumi-agents/shells/asteroid.AgentProfilePool", "pulumi-agents/host", "pulumi-agents/emulator",
+           resolve: Object.fromEntries(["pulumi-agents/shells/asteroid.AgentProfilePool", "pulumi-agents/host", "pulumi-agents/emulator", "pulumi-agents/emulator/control",
              "pulumi-agents/schema.json", "pulumi-agents/manifest.schema.json", "pulumi-agents/package.json",
              "pulumi-agents/bin/provider/core/check.js", "pulumi-agents/bin/tests/host/engine.js"].map((m) => [m, tryResolve(m)])),
          }));`,
@@ -167,6 +167,7 @@ describe("installed into a fresh program", () => {
       "pulumi-agents/shells/asteroid.AgentProfilePool": "ok",
       "pulumi-agents/host": "ok",
       "pulumi-agents/emulator": "ok",
+      "pulumi-agents/emulator/control": "ok",
       "pulumi-agents/schema.json": "ok",
       "pulumi-agents/manifest.schema.json": "ok",
       "pulumi-agents/package.json": "ok",

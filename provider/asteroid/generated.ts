@@ -311,11 +311,12 @@ export class AgentProfile extends pulumi.dynamic.Resource {
   /** When the profile was last updated. */
   declare readonly updatedAt: pulumi.Output<string>;
   /**
-   * Declares one `asteroid.AgentProfile`.
+   * Declares one `asteroid.AgentProfile`: An agent profile containing browser configuration and
+   * credentials.
    *
-   * - `name`: the resource's name in the stack (not the name on the platform).
-   * - `args`: its inputs (see `AgentProfileArgs`).
-   * - `opts`: Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
+   * @param name The resource's name in the stack (not its name on the platform).
+   * @param args Its inputs: see `AgentProfileArgs`.
+   * @param opts Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
    *   object by its id), `protect`, `dependsOn`, `ignoreChanges`, ...
    */
   constructor(name: string, args: AgentProfileArgs, opts?: pulumi.CustomResourceOptions) {
@@ -386,11 +387,12 @@ export class AgentProfilePool extends pulumi.dynamic.Resource {
   /** When the pool was last updated. */
   declare readonly updatedAt: pulumi.Output<string>;
   /**
-   * Declares one `asteroid.AgentProfilePool`.
+   * Declares one `asteroid.AgentProfilePool`: A pool of agent profiles that can be used for
+   * credential rotation.
    *
-   * - `name`: the resource's name in the stack (not the name on the platform).
-   * - `args`: its inputs (see `AgentProfilePoolArgs`).
-   * - `opts`: Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
+   * @param name The resource's name in the stack (not its name on the platform).
+   * @param args Its inputs: see `AgentProfilePoolArgs`.
+   * @param opts Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
    *   object by its id), `protect`, `dependsOn`, `ignoreChanges`, ...
    */
   constructor(name: string, args: AgentProfilePoolArgs, opts?: pulumi.CustomResourceOptions) {

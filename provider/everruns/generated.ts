@@ -137,11 +137,12 @@ export class Agent extends pulumi.dynamic.Resource {
    */
   declare readonly usage: pulumi.Output<string>;
   /**
-   * Declares one `everruns.Agent`.
+   * Declares one `everruns.Agent`: An Everruns agent: the behaviour (system prompt, default model)
+   * and capabilities of an AI assistant. Deleting it archives it; its id stays taken.
    *
-   * - `name`: the resource's name in the stack (not the name on the platform).
-   * - `args`: its inputs (see `AgentArgs`).
-   * - `opts`: Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
+   * @param name The resource's name in the stack (not its name on the platform).
+   * @param args Its inputs: see `AgentArgs`.
+   * @param opts Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
    *   object by its id), `protect`, `dependsOn`, `ignoreChanges`, ...
    */
   constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -359,11 +359,12 @@ export class Agent extends pulumi.dynamic.Resource {
    */
   declare readonly baseBlockIds: pulumi.Output<string[]>;
   /**
-   * Declares one `letta.Agent`.
+   * Declares one `letta.Agent`: A stateful Letta agent: its prompt, model, tools, memory blocks and
+   * settings.
    *
-   * - `name`: the resource's name in the stack (not the name on the platform).
-   * - `args`: its inputs (see `AgentArgs`).
-   * - `opts`: Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
+   * @param name The resource's name in the stack (not its name on the platform).
+   * @param args Its inputs: see `AgentArgs`.
+   * @param opts Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
    *   object by its id), `protect`, `dependsOn`, `ignoreChanges`, ...
    */
   constructor(name: string, args?: AgentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -236,11 +236,12 @@ export class Agent extends pulumi.dynamic.Resource {
   /** When the agent was last updated. */
   declare readonly updatedAt: pulumi.Output<string>;
   /**
-   * Declares one `odeus.Agent`.
+   * Declares one `odeus.Agent`: An Odeus agent: its configuration, drafts and publishing. Deleting
+   * it disables it (Odeus has no delete endpoint).
    *
-   * - `name`: the resource's name in the stack (not the name on the platform).
-   * - `args`: its inputs (see `AgentArgs`).
-   * - `opts`: Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
+   * @param name The resource's name in the stack (not its name on the platform).
+   * @param args Its inputs: see `AgentArgs`.
+   * @param opts Resource options: `provider` (an explicit `Provider`), `import` (adopt an existing
    *   object by its id), `protect`, `dependsOn`, `ignoreChanges`, ...
    */
   constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -16,8 +16,11 @@ export const typesPath = (platform: string): string => `provider/${platform}/gen
 
 const WIDTH = 100;
 
-/** A TSDoc block at `indent`, wrapped at WIDTH columns; paragraphs are separated by blank lines. */
-function tsdoc(paragraphs: (string | string[])[], indent: string): string {
+/**
+ * A TSDoc block at `indent`, wrapped at WIDTH columns. Paragraphs are separated by blank lines; a
+ * list is a bulleted paragraph; `{ tags }` are block tags (`@param name ...`), one per line.
+ */
+function tsdoc(paragraphs: (string | string[] | { tags: string[] })[], indent: string): string {
   const lines: string[] = [];
   const wrap = (text: string, first: string, rest: string) => {
     let line = first;
@@ -33,7 +36,8 @@ function tsdoc(paragraphs: (string | string[])[], indent: string): string {
   paragraphs.forEach((p, i) => {
     if (i) lines.push("");
     if (typeof p === "string") wrap(p, "", "");
-    else for (const item of p) wrap(item, "- ", "  ");
+    else if (Array.isArray(p)) for (const item of p) wrap(item, "- ", "  ");
+    else for (const tag of p.tags) wrap(tag, "", "  ");
   });
   if (lines.length === 1 && lines[0].length + indent.length + 7 <= WIDTH) return `${indent}/** ${lines[0]} */`;
   return [`${indent}/**`, ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)), `${indent} */`].join("\n");
@@ -181,12 +185,14 @@ function resourceText(def: ResourceDef, decls: Declarations): string {
       ...outs,
       tsdoc(
         [
-          `Declares one \`${def.platform}.${def.type}\`.`,
-          [
-            "`name`: the resource's name in the stack (not the name on the platform).",
-            `\`args\`: its inputs (see \`${def.type}Args\`).`,
-            `\`opts\`: ${OPTS_DOC}`,
-          ],
+          `Declares one \`${def.platform}.${def.type}\`: ${def.doc}`,
+          {
+            tags: [
+              "@param name The resource's name in the stack (not its name on the platform).",
+              `@param args Its inputs: see \`${def.type}Args\`.`,
+              `@param opts ${OPTS_DOC}`,
+            ],
+          },
         ],
         "  ",
       ),

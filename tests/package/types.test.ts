@@ -1,7 +1,8 @@
 /**
  * The generated TypeScript types as a user's editor and compiler see them: a program in its own
- * folder imports "pulumi-agents" through the package's `exports` (node16 resolution, the built
- * `.d.ts` files), and the TypeScript compiler checks it. Errors name `AgentProfilePoolArgs`, typos
+ * folder, with the package laid out as installed (package.json and the built code), imports
+ * "pulumi-agents" through its `exports` (node16 resolution; node10 through `types`/`typesVersions`),
+ * and the TypeScript compiler checks it. Errors name `AgentProfilePoolArgs`, typos
  * and wrong tool rules fail to compile, and hovers (quick info) show each property's TSDoc.
  */
 import * as fs from "node:fs";
@@ -31,7 +32,11 @@ let service: ts.LanguageService;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pa-types-"));
   fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(REPO, path.join(dir, "node_modules", "pulumi-agents"), "dir");
+  // The package as installed: package.json and the built code only (no sources beside it).
+  const pkg = path.join(dir, "node_modules", "pulumi-agents");
+  fs.mkdirSync(path.join(pkg, "bin"), { recursive: true });
+  fs.copyFileSync(path.join(REPO, "package.json"), path.join(pkg, "package.json"));
+  for (const d of ["provider", "emulator"]) fs.symlinkSync(path.join(REPO, "bin", d), path.join(pkg, "bin", d), "dir");
   fs.symlinkSync(path.join(REPO, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
   fs.symlinkSync(path.join(REPO, "node_modules", "@types"), path.join(dir, "node_modules", "@types"), "dir");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "program", private: true }));
@@ -74,6 +79,21 @@ function hover(source: string, marker: string): string {
 }
 
 const HEADER = `import * as pulumi from "@pulumi/pulumi";\nimport { asteroid, everruns, letta, odeus } from "pulumi-agents";\n`;
+
+test("a program with `pulumi new typescript`'s settings (moduleResolution node) finds the package and its subpaths", () => {
+  const file = path.join(dir, "node10.ts");
+  fs.writeFileSync(
+    file,
+    `${HEADER}import { startAll } from "pulumi-agents/emulator";
+import { EmulatorControl } from "pulumi-agents/emulator/control";
+export const pool = new asteroid.AgentProfilePool("c", { name: "c", organizationId: "${ORG}" });
+export const started = startAll({ port: 0 }).then((e) => new EmulatorControl(e.url));
+`,
+  );
+  const program = ts.createProgram([file], { ...OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 });
+  const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  expect(errors).toEqual([]);
+});
 
 test("a correct program compiles, with Inputs and Outputs where Pulumi users pass them", () => {
   const errors = compile(`${HEADER}

@@ -268,7 +268,10 @@ export async function startEmulator(
     }
   });
   const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject); // EADDRINUSE, EACCES, ...: the caller names the address
+    server.listen(opts.port ?? 0, host, () => (server.off("error", reject), resolve()));
+  });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   return {

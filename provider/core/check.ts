@@ -2,6 +2,9 @@
  * check: validates the program's inputs against the field table before any HTTP call.
  * It returns one failure per bad property, named by the path the user wrote
  * (`credentials[2].name`); it never throws. Unknown values (preview) pass and count as changed.
+ * A property the table does not know fails at any depth, with the closest accepted name
+ * (`selectionStrategey: unknown property; did you mean selectionStrategy?`): a JavaScript program
+ * passes anything, and a typo must not be silently ignored.
  */
 import { z } from "zod";
 import { inputFields, type ResourceDef } from "./fields";
@@ -42,8 +45,122 @@ export function quote(v: unknown): string {
   return cps.length <= QUOTE_CHARS ? json : `${cps.slice(0, QUOTE_CHARS).join("")}… (${cps.length} characters)`;
 }
 
-/** Turns a zod issue into a sentence a person understands. Input values are shown only when not secret, and only a prefix. */
-export function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
+/** Case, `_` and `-` do not tell two names apart: `system_prompt` is `systemPrompt`. */
+const loose = (s: string) => s.toLowerCase().replace(/[_-]/g, "");
+
+/** Edit distance with adjacent transpositions (optimal string alignment). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The accepted name a misspelt one most likely meant: equal but for case and `_`/`-`, or within a
+ * small edit distance (1 for short names, up to 3 for long ones). Undefined when nothing is close.
+ */
+export function closest(name: string, accepted: Iterable<string>): string | undefined {
+  const n = loose(name);
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.min(3, Math.floor(n.length / 4))) + 1;
+  for (const a of accepted) {
+    const d = loose(a) === n ? 0 : distance(n, loose(a));
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return best;
+}
+
+/** "; did you mean x?" for the first unknown name that is close to an accepted one. */
+function suggest(names: readonly string[], accepted: readonly string[] | undefined): string {
+  if (!accepted?.length) return "";
+  for (const k of names) {
+    const c = closest(k, accepted);
+    if (c) return `; did you mean ${c}?`;
+  }
+  return "";
+}
+
+/**
+ * The property names accepted where `path` points inside `schema` (an object in a list, a member
+ * object, one alternative of a discriminated union chosen by the value's discriminator).
+ */
+export function acceptedKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>, value: unknown): string[] | undefined {
+  let cur: z.ZodType | undefined = schema;
+  let v = value;
+  let i = 0;
+  for (let guard = 0; cur && guard < 100; guard++) {
+    const def: Record<string, any> = (cur as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+    switch (def.type) {
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "readonly":
+      case "catch":
+      case "nonoptional":
+        cur = def.innerType;
+        continue;
+      case "pipe":
+        cur = (def.in as { _zod: { def: { type: string } } })._zod.def.type === "transform" ? def.out : def.in;
+        continue;
+      case "union": {
+        const options = def.options as z.ZodType[];
+        const disc = def.discriminator as string | undefined;
+        const tag = disc && isObject(v) ? v[disc] : undefined;
+        const chosen = tag === undefined ? undefined : options.find((o) => acceptedLiteral(o, disc!) === tag);
+        if (chosen) {
+          cur = chosen;
+          continue;
+        }
+        if (i < path.length) return undefined;
+        const keys = options.flatMap((o) => acceptedKeysAt(o, [], v) ?? []);
+        return keys.length ? [...new Set(keys)] : undefined;
+      }
+      case "object":
+        if (i === path.length) return Object.keys(def.shape);
+        cur = def.shape[String(path[i])];
+        v = isObject(v) ? v[String(path[i])] : undefined;
+        i++;
+        continue;
+      case "array":
+        if (i === path.length) return undefined;
+        cur = def.element;
+        v = Array.isArray(v) ? v[Number(path[i])] : undefined;
+        i++;
+        continue;
+      case "record":
+        if (i === path.length) return undefined;
+        cur = def.valueType;
+        v = isObject(v) ? v[String(path[i])] : undefined;
+        i++;
+        continue;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The literal value of member `key` of an object schema (a discriminated union's tag), if it has one. */
+function acceptedLiteral(option: z.ZodType, key: string): unknown {
+  const def = (option as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+  const member = def.type === "object" ? def.shape[key] : undefined;
+  const values = member?._zod?.def?.values as unknown[] | undefined;
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * Turns a zod issue into a sentence a person understands. Input values are shown only when not secret,
+ * and only a prefix. `accepted` names the properties allowed where an unknown one was found.
+ */
+export function reason(issue: z.core.$ZodIssue, showInput: boolean, accepted?: readonly string[]): string {
   const got = showInput && "input" in issue && issue.input !== undefined ? ` (got ${quote(issue.input)})` : "";
   switch (issue.code) {
     case "invalid_type":
@@ -69,7 +186,7 @@ export function reason(issue: z.core.$ZodIssue, showInput: boolean): string {
     case "invalid_format":
       return issue.format === "regex" ? `${issue.message}${got}` : `must be a valid ${issue.format === "guid" ? "UUID" : issue.format}${got}`;
     case "unrecognized_keys":
-      return `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys.map((k) => ([...k].length > QUOTE_CHARS ? quote(k) : k)).join(", ")}`;
+      return `unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys.map((k) => ([...k].length > QUOTE_CHARS ? quote(k) : k)).join(", ")}${suggest(issue.keys, accepted)}`;
     default:
       return issue.message;
   }
@@ -83,6 +200,15 @@ export function inputSchema(def: ResourceDef): z.ZodObject {
 }
 
 const schemaCache = new WeakMap<ResourceDef, z.ZodObject>();
+
+/** Why a top-level name is refused: an output the platform sets, or a name the table does not know. */
+function unknownTopLevel(def: ResourceDef, key: string): string {
+  const type = `${def.platform}.${def.type}`;
+  if (def.fields[key]?.kind === "computed") return `is an output of ${type}, set by the platform; it cannot be set`;
+  const inputs = inputFields(def).map(([n]) => n);
+  const near = closest(key, inputs);
+  return near ? `unknown property; did you mean ${near}?` : `unknown property; ${type} takes ${inputs.join(", ")}`;
+}
 
 export function check(
   def: ResourceDef,
@@ -100,7 +226,12 @@ export function check(
   };
 
   const input: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__")) input[k] = v;
+  for (const [k, v] of Object.entries(news)) {
+    if (k.startsWith("__") || v === undefined) continue;
+    const spec = def.fields[k];
+    if (spec && spec.kind !== "computed") input[k] = v;
+    else fail(k, unknownTopLevel(def, k));
+  }
   const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -109,7 +240,8 @@ export function check(
       const top = String(issue.path[0] ?? "");
       const spec = def.fields[top];
       const secret = spec ? spec.secret || (spec.secretMembers ?? []).some((m) => issue.path.includes(m)) : false;
-      fail(formatPath(issue.path), reason(issue, !secret));
+      const accepted = issue.code === "unrecognized_keys" ? acceptedKeysAt(schema, issue.path, input) : undefined;
+      fail(formatPath(issue.path), reason(issue, !secret, accepted));
     }
   }
   for (const [name, spec] of inputFields(def)) {

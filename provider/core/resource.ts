@@ -5,8 +5,7 @@
  * schema, undici agent or absolute path is ever serialized.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import { holdsSecret, type FieldSpec, type ResourceDef, type TypedDef } from "./fields";
+import { holdsSecret, type ResourceDef } from "./fields";
 import { isObject } from "./values";
 
 /**
@@ -37,27 +36,6 @@ export function shell(token: string): pulumi.dynamic.ResourceProvider {
   };
 }
 
-type DeepInput<T> = T extends (infer E)[]
-  ? pulumi.Input<DeepInput<E>[]>
-  : T extends Record<string, unknown>
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
-
-type Fields = Record<string, FieldSpec>;
-type InputOf<S> = S extends { schema: infer Z extends z.ZodType } ? z.input<Z> : never;
-type InputKeys<F extends Fields> = { [K in keyof F]: F[K] extends { kind: "computed" } ? never : K }[keyof F];
-type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K] extends { required: true } ? K : never }[keyof F];
-
-/** The args of a resource class, derived from its table. */
-export type ArgsOf<F extends Fields> = { [K in Extract<RequiredKeys<F>, InputKeys<F>>]: DeepInput<InputOf<F[K]>> } & {
-  [K in Exclude<InputKeys<F>, RequiredKeys<F>>]?: DeepInput<InputOf<F[K]>>;
-};
-
-/** The output properties of a resource class, derived from its table. */
-export type OutputsOf<F extends Fields> = {
-  readonly [K in keyof F]: pulumi.Output<F[K] extends { kind: "computed" } ? (F[K] extends { schema: z.ZodType } ? InputOf<F[K]> : string) : InputOf<F[K]>>;
-};
-
 /**
  * Marks write-only values secret before they leave the program, even when the user forgot
  * `pulumi.secret()`. Members are marked one by one where the structure is plain, so names stay
@@ -87,30 +65,46 @@ export function secretize(
   return out;
 }
 
-export type ResourceClass<F extends Fields> = {
-  new (name: string, args: ArgsOf<F>, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource & OutputsOf<F>;
-  /** The field table behind the class. */
-  readonly definition: ResourceDef;
-};
+/** What `pulumi.dynamic.Resource`'s constructor takes: provider, name, props, options, module, type. */
+export type DynamicArgs = [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions, string, string];
 
-/** The resource class of a table: `new asteroid.AgentProfilePool(name, args, opts)`. */
-export function resourceClass<F extends Fields>(def: TypedDef<F>): ResourceClass<F> {
-  const token = `${def.platform}:${def.type}`;
+/**
+ * The constructor arguments of a table's resource: its provider shell, every field of the table
+ * (outputs start as unknown), the program's args with write-only values marked secret, and the
+ * type token `pulumi-nodejs:dynamic/<platform>:<Type>`. Unknown top-level args are passed on, so
+ * check can name them (a JavaScript program passes anything).
+ */
+export function dynamicArgs(def: ResourceDef, name: string, args: object | undefined, opts: pulumi.CustomResourceOptions = {}): DynamicArgs {
   const secretOutputs = Object.entries(def.fields).filter(([, s]) => holdsSecret(s)).map(([n]) => n);
-  const provider = shellOf(token);
+  const props: Record<string, unknown> = Object.fromEntries(Object.keys(def.fields).map((k) => [k, undefined]));
+  Object.assign(props, secretize(def, (args ?? {}) as Record<string, unknown>));
+  return [
+    shellOf(`${def.platform}:${def.type}`),
+    name,
+    props,
+    { ...opts, additionalSecretOutputs: [...secretOutputs, ...(opts.additionalSecretOutputs ?? [])] },
+    def.platform,
+    def.type,
+  ];
+}
+
+/**
+ * An untyped resource class for a table (the package's own classes are generated, typed and
+ * documented: see provider/<platform>/generated.ts). `manifest.load` uses it for a registered
+ * table that has no generated class yet.
+ */
+export function resourceClass(def: ResourceDef): {
+  new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
+  readonly definition: ResourceDef;
+} {
   class AgentResource extends pulumi.dynamic.Resource {
     static readonly definition = def;
-    constructor(name: string, args: ArgsOf<F>, opts: pulumi.CustomResourceOptions = {}) {
-      const props: Record<string, unknown> = Object.fromEntries(Object.keys(def.fields).map((k) => [k, undefined]));
-      Object.assign(props, secretize(def, (args ?? {}) as Record<string, unknown>));
-      super(provider, name, props, {
-        ...opts,
-        additionalSecretOutputs: [...secretOutputs, ...(opts.additionalSecretOutputs ?? [])],
-      }, def.platform, def.type);
+    constructor(name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+      super(...dynamicArgs(def, name, args, opts));
     }
   }
   Object.defineProperty(AgentResource, "name", { value: def.type });
-  return AgentResource as unknown as ResourceClass<F>;
+  return AgentResource;
 }
 
 /** Credentials of one platform on an explicit provider. */

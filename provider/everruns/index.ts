@@ -1,11 +1,6 @@
-/** Everruns resources: `everruns.Agent`. */
-import { resourceClass } from "../core/resource";
-import { agent } from "./agent";
-
 /**
- * An Everruns agent (seed 002): name, system prompt, description, default model, capabilities and
- * tags. Created with the idempotent upsert `PUT /v1/agents/{id}`, updated with one minimal PATCH,
- * archived on delete. Import with the `import` resource option and the agent id.
+ * Everruns agents: `Agent` (name, system prompt, description, default model, capabilities, tags).
+ * Created with the idempotent upsert `PUT /v1/agents/{id}`, updated with one minimal PATCH, archived
+ * on delete. The class and `AgentArgs` are generated from the field table in ./agent.ts.
  */
-export const Agent = resourceClass(agent);
-export type Agent = InstanceType<typeof Agent>;
+export * from "./generated";

@@ -1,7 +1,6 @@
-/** Letta resources: `letta.Agent`. */
-import { resourceClass } from "../core/resource";
-import { agent } from "./agent";
-
-/** A stateful Letta agent (seed 003, api/letta.md): prompt, model, tools, memory and settings. */
-export const Agent = resourceClass(agent);
-export type Agent = InstanceType<typeof Agent>;
+/**
+ * Letta agents: `Agent` (prompt, model, tools, memory and settings of a stateful agent). The class,
+ * `AgentArgs` and the tool-rule union `AgentToolRuleArgs` are generated from the field table in
+ * ./agent.ts (Letta API, "Modify Agent").
+ */
+export * from "./generated";

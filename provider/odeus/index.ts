@@ -1,7 +1,6 @@
-/** Odeus resources: `odeus.Agent`. */
-import { resourceClass } from "../core/resource";
-import { agent } from "./agent";
-
-/** An Odeus agent: configuration, drafts and publishing (seed 001). Destroy disables it: Odeus cannot delete agents. */
-export const Agent = resourceClass(agent);
-export type Agent = InstanceType<typeof Agent>;
+/**
+ * Odeus agents: `Agent` (configuration, drafts and publishing). Destroy disables the agent: Odeus
+ * cannot delete agents. The class and `AgentArgs` are generated from the field table in ./agent.ts
+ * (Odeus Agent API).
+ */
+export * from "./generated";

@@ -1,8 +1,9 @@
-/** `npm run schema`: regenerates `schema.json` and `manifest.schema.json` at the package root. */
-import * as path from "node:path";
-import { writeSchemas } from "./index";
+/**
+ * `npm run schema`: regenerates, from the field tables, `schema.json` and `manifest.schema.json` at the
+ * package root, the TypeScript types of each platform (`provider/<platform>/generated.ts`) and the
+ * field reference in README.md.
+ */
+import { ROOT, writeSchemas } from "./index";
 
-// bin/provider/schema/cli.js -> the package root
-const root = path.resolve(__dirname, "../../..");
-const changed = writeSchemas(root);
-console.log(changed.length ? `wrote ${changed.join(", ")}` : "schema.json and manifest.schema.json are up to date");
+const changed = writeSchemas(ROOT);
+console.log(changed.length ? `wrote ${changed.join(", ")}` : "the generated files are up to date");

@@ -23,3 +23,23 @@ export function fieldJson(spec: FieldSpec): JsonSchema {
 /** Sorted by token so generated files are stable whatever the registration order. */
 export const sortedDefs = (resources: Record<string, ResourceDef>): [string, ResourceDef][] =>
   Object.entries(resources).sort(([a], [b]) => a.localeCompare(b));
+
+/** `selection_strategy` / `toolRules` -> `SelectionStrategy` / `ToolRules`. */
+export const pascal = (s: string): string => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+/** The name of one item of a list field: `cookies` -> `Cookie`, `capabilities` -> `Capability`. */
+export const singular = (s: string): string =>
+  /(cook|mov|zomb|rook|self|hood)ies$/i.test(s) ? s.slice(0, -1) : /ies$/.test(s) ? s.slice(0, -3) + "y" : /[^s]s$/.test(s) ? s.slice(0, -1) : s;
+
+/**
+ * The discriminated union a JSON Schema describes, if it is one: every alternative an object with a
+ * `const` member under the same name (Letta tool rules, told apart by `type`).
+ */
+export function discriminated(alts: JsonSchema[] | undefined): { key: string; tags: string[] } | undefined {
+  if (!alts || alts.length < 2 || !alts.every((a) => a.type === "object" && a.properties)) return undefined;
+  for (const key of Object.keys(alts[0].properties)) {
+    const tags = alts.map((a) => a.properties[key]?.const);
+    if (tags.every((t) => typeof t === "string") && new Set(tags).size === tags.length) return { key, tags };
+  }
+  return undefined;
+}

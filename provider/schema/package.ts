@@ -2,17 +2,28 @@
  * The Pulumi package schema (`schema.json`) of every registered resource, derived from the field
  * tables: types from each field's zod schema (via JSON Schema), descriptions from the field docs,
  * required inputs, `secret` for write-only fields and members, `willReplaceOnChanges` for fields a
- * change of which replaces the resource (forceNew, createOnly, or removal that replaces).
+ * change of which replaces the resource (forceNew, createOnly, or removal that replaces), and the
+ * platform settings as the `config` section.
+ *
+ * Resource tokens are the ones the runtime registers: a dynamic resource's type is
+ * `pulumi-nodejs:dynamic/<platform>:<Type>` (what state, `pulumi preview --json`, URNs and policy
+ * packs show), so the schema lists `pulumi-nodejs` in `allowedPackageNames`. Object and enum types
+ * exist only in the schema and keep the package's own name: `pulumi-agents:<platform>:<Name>`.
  */
 import type { FieldSpec, ResourceDef } from "../core/fields";
 import { holdsSecret, inputFields } from "../core/fields";
-import { fieldJson, sortedDefs, type JsonSchema } from "./json";
+import type { PlatformSpec } from "../http/client";
+import { configSection } from "./config";
+import { replacesOnChange } from "./facts";
+import { discriminated, fieldJson, pascal, singular, sortedDefs, type JsonSchema } from "./json";
 
 export const PACKAGE = "pulumi-agents";
+/** The package of every dynamic resource's type token (the Node.js dynamic-provider plugin). */
+export const RUNTIME_PACKAGE = "pulumi-nodejs";
 
 export type PropertySpec = Record<string, any>;
 
-const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+export { replacesOnChange } from "./facts";
 
 /** Collects the named types (objects with properties, enums) met while mapping a resource's fields. */
 class Types {
@@ -34,6 +45,12 @@ class Types {
       if (nonNull.length === 1) return { ...this.map({ ...nonNull[0], ...description }, name, secretMembers) };
       const consts = nonNull.every((a) => typeof a.const === "string" || (a.type === "string" && Array.isArray(a.enum)));
       if (consts) return { ...this.map({ type: "string", enum: nonNull.flatMap((a) => a.enum ?? [a.const]), ...description }, name) };
+      const union = discriminated(nonNull);
+      if (union) {
+        const oneOf = nonNull.map((a, i) => this.map(a, `${name}${pascal(union.tags[i])}`, secretMembers));
+        const mapping = Object.fromEntries(union.tags.map((t, i) => [t, oneOf[i].$ref]));
+        return { oneOf, discriminator: { propertyName: union.key, mapping }, ...description };
+      }
       return { oneOf: nonNull.map((a, i) => this.map(a, `${name}${i + 1}`, secretMembers)), ...description };
     }
     if (js.allOf?.length === 1) return this.map({ ...js.allOf[0], ...description }, name, secretMembers);
@@ -54,7 +71,7 @@ class Types {
       case "boolean":
         return { type, ...(js.const !== undefined ? { const: js.const } : {}), ...description };
       case "array":
-        return { type: "array", items: js.items && !Array.isArray(js.items) ? this.map(js.items, name, secretMembers) : { $ref: "pulumi.json#/Any" }, ...description };
+        return { type: "array", items: js.items && !Array.isArray(js.items) ? this.map(js.items, singular(name), secretMembers) : { $ref: "pulumi.json#/Any" }, ...description };
       case "object": {
         if (js.properties && Object.keys(js.properties).length) {
           const properties: Record<string, PropertySpec> = {};
@@ -73,10 +90,6 @@ class Types {
   }
 }
 
-/** A change of this field replaces the resource. */
-export const replacesOnChange = (spec: FieldSpec): boolean =>
-  !!spec.forceNew || !!spec.createOnly || (!!spec.onRemove && "replace" in spec.onRemove);
-
 function property(types: Types, def: ResourceDef, name: string, spec: FieldSpec): PropertySpec {
   const p = types.map(fieldJson(spec), `${def.type}${pascal(name)}`, spec.secretMembers);
   if (spec.secret) p.secret = true;
@@ -85,10 +98,17 @@ function property(types: Types, def: ResourceDef, name: string, spec: FieldSpec)
   return p;
 }
 
-export const resourceToken = (def: ResourceDef): string => `${PACKAGE}:${def.platform}:${def.type}`;
+/** The type token the runtime registers for a table's resource: `pulumi-nodejs:dynamic/asteroid:AgentProfilePool`. */
+export const resourceToken = (def: ResourceDef): string => `${RUNTIME_PACKAGE}:dynamic/${def.platform}:${def.type}`;
 
-/** The Pulumi package schema of `resources` (default: every registered resource). */
-export function packageSchema(resources: Record<string, ResourceDef>): Record<string, unknown> {
+/** Where the package is published and developed (from package.json). */
+export interface PackageMeta {
+  homepage?: string;
+  repository?: string;
+}
+
+/** The Pulumi package schema of `resources`, with the `config` section of `platforms`. */
+export function packageSchema(resources: Record<string, ResourceDef>, platforms: PlatformSpec[] = [], meta: PackageMeta = {}): Record<string, unknown> {
   const types: Record<string, unknown> = {};
   const out: Record<string, unknown> = {};
   for (const [, def] of sortedDefs(resources)) {
@@ -116,8 +136,12 @@ export function packageSchema(resources: Record<string, ResourceDef>): Record<st
     description: "Manage AI agent configuration (Asteroid, Odeus, Everruns, Letta) as code with Pulumi",
     license: "Apache-2.0",
     keywords: ["pulumi", "ai", "agents", "category/utility"],
+    ...(meta.homepage ? { homepage: meta.homepage } : {}),
+    ...(meta.repository ? { repository: meta.repository } : {}),
+    allowedPackageNames: [RUNTIME_PACKAGE],
     meta: { moduleFormat: "(.*)" },
     language: { nodejs: { packageName: PACKAGE } },
+    config: configSection(platforms),
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     resources: out,
   };

@@ -132,7 +132,8 @@ export class Host {
   ) {}
 
   static async start(config: Record<string, string | undefined>, programDir = makeProgramDir(), env: NodeJS.ProcessEnv = {}): Promise<Host> {
-    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [REPO] });
+    // The program's own SDK runs the host, as under the CLI (a link to this checkout's by default).
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [programDir, REPO] });
     const proc = spawn(process.execPath, [entry, "127.0.0.1:0"], {
       cwd: programDir,
       env: { ...process.env, PULUMI_PROJECT: "program", PULUMI_STACK: "test", ...env },

@@ -1,7 +1,9 @@
 /**
- * The generated files: `schema.json` (Pulumi package schema) and `manifest.schema.json` (the JSON
- * Schema editors use for manifests). Both must match what the field tables generate now, and both
- * must say what the tables say: types, docs, required inputs, secrets, replacement.
+ * The generated files: `schema.json` (Pulumi package schema), `manifest.schema.json` (the JSON
+ * Schema editors use for manifests) and each platform's TypeScript types. All must match what the
+ * field tables generate now, and say what the tables say: types, docs, required inputs, secrets,
+ * replacement; schema.json's tokens are the ones the runtime registers, and its `config` section
+ * lists every setting the runtime reads.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,7 +12,12 @@ import { z } from "zod";
 import { defineResource, f, holdsSecret, inputFields, type ResourceDef } from "../../provider/core/fields";
 import { resources } from "../../provider/registry";
 import { manifestType } from "../../provider/manifest/format";
+import * as pulumi from "@pulumi/pulumi";
 import { manifestSchema, packageSchema, renderSchemas, replacesOnChange, resourceToken } from "../../provider/schema";
+import { SETTINGS } from "../../provider/schema/config";
+import { platforms } from "../../provider/registry";
+import { settingsFor } from "../../provider/http/config";
+import * as agents from "../../provider";
 
 const REPO = path.resolve(__dirname, "../../..");
 const api = { create: async () => ({}), read: async () => undefined, update: async () => ({}), delete: async () => undefined };
@@ -33,12 +40,58 @@ describe("checked-in files", () => {
 });
 
 describe("schema.json says what every registered table says", () => {
-  const schema = packageSchema(resources) as any;
+  const schema = packageSchema(resources, Object.values(platforms)) as any;
   const defs = Object.values(resources);
 
-  test("one resource per table, keyed by pulumi-agents:<platform>:<Type>", () => {
+  test("one resource per table, keyed by the token the runtime registers: pulumi-nodejs:dynamic/<platform>:<Type>", () => {
     expect(schema.name).toBe("pulumi-agents");
-    expect(Object.keys(schema.resources).sort()).toEqual(defs.map((d) => `pulumi-agents:${d.platform}:${d.type}`).sort());
+    expect(schema.allowedPackageNames).toEqual(["pulumi-nodejs"]);
+    expect(Object.keys(schema.resources).sort()).toEqual(defs.map((d) => `pulumi-nodejs:dynamic/${d.platform}:${d.type}`).sort());
+  });
+
+  test("schema_tokens_match_runtime: each class registers exactly its schema.json token", async () => {
+    const registered: string[] = [];
+    await pulumi.runtime.setMocks(
+      { newResource: (a) => (registered.push(a.type), { id: `${a.name}-id`, state: a.inputs }), call: () => ({}) },
+      "program",
+      "test",
+      true,
+    );
+    const classes = [agents.asteroid.AgentProfilePool, agents.asteroid.AgentProfile, agents.everruns.Agent, agents.odeus.Agent, agents.letta.Agent];
+    classes.forEach((C, i) => new (C as unknown as new (n: string, a: object) => pulumi.CustomResource)(`r${i}`, {}));
+    for (let i = 0; i < 100 && registered.length < classes.length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(registered.sort()).toEqual(Object.keys(schema.resources).sort());
+    expect(classes.map((C) => resourceToken(C.definition)).sort()).toEqual(registered);
+  });
+
+  test("the config section lists every platform setting, with its environment variable, default and secrecy", () => {
+    const vars = schema.config.variables;
+    const names = Object.values(platforms).flatMap((p) => SETTINGS.map((s) => `${p.name}:${s.key}`));
+    expect(Object.keys(vars).sort()).toEqual(names.sort());
+    for (const p of Object.values(platforms)) {
+      expect(vars[`${p.name}:apiKey`]).toMatchObject({ type: "string", secret: true, defaultInfo: { environment: [`${p.envPrefix}_API_KEY`] } });
+      expect(vars[`${p.name}:baseUrl`]).toMatchObject({ type: "string", default: p.defaultBaseUrl, defaultInfo: { environment: [`${p.envPrefix}_BASE_URL`] } });
+      expect(vars[`${p.name}:baseUrl`].secret).toBeUndefined();
+    }
+  });
+
+  test("the config section and the runtime read the same settings (a new setting is listed in provider/schema/config.ts)", () => {
+    for (const p of Object.values(platforms)) {
+      const all = Object.fromEntries(SETTINGS.map((s) => [`${p.name}:${s.key}`, `value-of-${s.key}`]));
+      const read = settingsFor(p, { get: (k) => all[k] }, {}) as Record<string, unknown>;
+      expect(Object.keys(read).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+      for (const s of SETTINGS) expect(read[s.key]).toBe(`value-of-${s.key}`);
+      const fromEnv = settingsFor(p, undefined, Object.fromEntries(SETTINGS.map((s) => [`${p.envPrefix}_${s.env}`, `env-${s.key}`]))) as Record<string, unknown>;
+      for (const s of SETTINGS) expect(fromEnv[s.key]).toBe(`env-${s.key}`);
+    }
+  });
+
+  test("Letta toolRules is a discriminated union by type, one named type per rule", () => {
+    const items = schema.resources["pulumi-nodejs:dynamic/letta:Agent"].inputProperties.toolRules.items;
+    expect(items.discriminator.propertyName).toBe("type");
+    expect(Object.keys(items.discriminator.mapping)).toEqual(["run_first", "exit_loop", "continue_loop", "required_before_exit", "requires_approval", "constrain_child_tools", "parent_last_tool", "conditional", "max_count_per_step"]);
+    expect(items.discriminator.mapping.conditional).toBe("#/types/pulumi-agents:letta:AgentToolRuleConditional");
+    expect(schema.types["pulumi-agents:letta:AgentToolRuleConditional"].properties.type).toEqual({ type: "string", const: "conditional" });
   });
 
   test.each(defs.map((d) => [resourceToken(d), d] as const))("%s: inputs, outputs, docs, required, secret, replacement", (token, def) => {
@@ -119,7 +172,7 @@ describe("zod -> Pulumi types (a table of its own)", () => {
     api,
   });
   const s = packageSchema({ "test:Thing": def }) as any;
-  const p = s.resources["pulumi-agents:test:Thing"].inputProperties;
+  const p = s.resources["pulumi-nodejs:dynamic/test:Thing"].inputProperties;
   const T = "pulumi-agents:test:";
 
   test.each([
@@ -133,7 +186,7 @@ describe("zod -> Pulumi types (a table of its own)", () => {
     ["model", { type: "string", description: "Model.", willReplaceOnChanges: true }],
     ["token", { type: "string", description: "Token.", secret: true }],
     ["tags", { type: "array", items: { type: "string" }, description: "Tags." }],
-    ["creds", { type: "array", items: { $ref: `#/types/${T}ThingCreds` }, description: "Creds.", secret: true }],
+    ["creds", { type: "array", items: { $ref: `#/types/${T}ThingCred` }, description: "Creds.", secret: true }],
     ["labels", { type: "object", additionalProperties: { type: "string" }, description: "Labels." }],
     ["meta", { type: "object", additionalProperties: { $ref: "pulumi.json#/Any" }, description: "Meta." }],
     ["proxy", { $ref: `#/types/${T}ThingProxy`, description: "Proxy." }],
@@ -147,7 +200,7 @@ describe("zod -> Pulumi types (a table of its own)", () => {
   test("named types: enums, objects with required members and secret members", () => {
     expect(s.types[`${T}ThingMode`]).toEqual({ type: "string", description: "Mode.", enum: [{ value: "a" }, { value: "b" }] });
     expect(s.types[`${T}ThingLevel`]).toEqual({ type: "string", description: "Level.", enum: [{ value: "low" }, { value: "high" }] });
-    expect(s.types[`${T}ThingCreds`]).toEqual({
+    expect(s.types[`${T}ThingCred`]).toEqual({
       type: "object",
       properties: { name: { type: "string" }, data: { type: "string", secret: true }, note: { type: "string" } },
       required: ["name", "data"],
@@ -161,7 +214,7 @@ describe("zod -> Pulumi types (a table of its own)", () => {
   });
 
   test("computed fields are outputs only; required inputs are listed", () => {
-    const r = s.resources["pulumi-agents:test:Thing"];
+    const r = s.resources["pulumi-nodejs:dynamic/test:Thing"];
     expect(r.properties.createdAt).toEqual({ type: "string", description: "Created." });
     expect(r.inputProperties.createdAt).toBeUndefined();
     expect(r.requiredInputs).toEqual(["name"]);

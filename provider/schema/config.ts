@@ -1,0 +1,57 @@
+/**
+ * The platform settings a stack can configure, one list for every platform: `schema.json`'s
+ * `config` section is generated from it (`asteroid:apiKey`, `asteroid:baseUrl`, ...). A setting the
+ * runtime reads (provider/http/config.ts `settingsFor`) must be listed here; a test compares the two.
+ */
+import type { PlatformSpec } from "../http/client";
+import type { PropertySpec } from "./package";
+
+export interface Setting {
+  /** The key inside the platform's namespace: `apiKey` in `asteroid:apiKey`. */
+  key: string;
+  /** The environment variable read when the stack config does not set it, without the platform prefix: `API_KEY`. */
+  env: string;
+  type: "string" | "integer" | "number" | "boolean";
+  /** Kept as a Pulumi secret (`pulumi config set --secret`). */
+  secret?: boolean;
+  /** What it is, for one platform. */
+  describe(p: PlatformSpec): string;
+  /** The value used when neither the config nor the environment sets it. */
+  default?(p: PlatformSpec): string | number | boolean | undefined;
+}
+
+export const SETTINGS: Setting[] = [
+  {
+    key: "apiKey",
+    env: "API_KEY",
+    type: "string",
+    secret: true,
+    describe: (p) =>
+      `The ${p.name} API key.${p.keyRequired ? "" : " Optional: a self-hosted server may run without one."} Set it with \`pulumi config set --secret ${p.name}:apiKey <key>\` or the ${p.envPrefix}_API_KEY environment variable; it never goes into resource inputs.`,
+  },
+  {
+    key: "baseUrl",
+    env: "BASE_URL",
+    type: "string",
+    describe: (p) => `The base URL of the ${p.name} API (an absolute http(s) URL), e.g. the emulator's \`http://127.0.0.1:4010/${p.name}\`.`,
+    default: (p) => p.defaultBaseUrl,
+  },
+];
+
+/** The `config` section of schema.json: `<platform>:<key>` for every platform and setting. */
+export function configSection(platforms: PlatformSpec[]): { variables: Record<string, PropertySpec> } {
+  const variables: Record<string, PropertySpec> = {};
+  for (const p of [...platforms].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const s of SETTINGS) {
+      const value = s.default?.(p);
+      variables[`${p.name}:${s.key}`] = {
+        type: s.type,
+        description: s.describe(p),
+        ...(value !== undefined ? { default: value } : {}),
+        defaultInfo: { environment: [`${p.envPrefix}_${s.env}`] },
+        ...(s.secret ? { secret: true } : {}),
+      };
+    }
+  }
+  return { variables };
+}

@@ -57,7 +57,7 @@ describe("pulumi-agents", () => {
   });
 
   test("an unknown command or option is one line naming it", () => {
-    expect(run(CLI, ["emulate"])).toEqual({ code: 1, stdout: "", stderr: 'pulumi-agents: unknown command "emulate" (commands: report, emulator) (see pulumi-agents --help)\n' });
+    expect(run(CLI, ["emulate"])).toEqual({ code: 1, stdout: "", stderr: 'pulumi-agents: unknown command "emulate" (commands: report, emulator, import) (see pulumi-agents --help)\n' });
     expect(run(CLI, ["--port", "1"])).toEqual({ code: 1, stdout: "", stderr: "pulumi-agents: unknown option --port (see pulumi-agents --help)\n" });
   });
 });

@@ -129,7 +129,11 @@ export const agent = defineResource({
     status: f.computed("Current lifecycle status of the agent: `active` (an archived agent reads as deleted)."),
     createdAt: f.computed("Timestamp when the agent was created.", { read: "created_at" }),
     updatedAt: f.computed("Timestamp when the agent was last updated.", { read: "updated_at" }),
-    usage: f.computed("Token totals accumulated across sessions (null until there are any). Changes on its own; never a diff."),
+    // The schema only types the output; the member names of the server's TokenUsage are not documented.
+    usage: {
+      ...f.computed("Token totals accumulated across sessions (null until there are any): counts by kind (input, output, cache read, cache creation). Changes on its own; never a diff."),
+      schema: z.record(z.string(), z.number()).nullable(),
+    },
   },
   rules: (inputs, fail) => {
     // Two entries with the same ref break the server's UNIQUE(agent_id, capability_id): a bare 500.

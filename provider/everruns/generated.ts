@@ -132,10 +132,10 @@ export class Agent extends pulumi.dynamic.Resource {
   /** Timestamp when the agent was last updated. */
   declare readonly updatedAt: pulumi.Output<string>;
   /**
-   * Token totals accumulated across sessions (null until there are any). Changes on its own; never
-   * a diff.
+   * Token totals accumulated across sessions (null until there are any): counts by kind (input,
+   * output, cache read, cache creation). Changes on its own; never a diff.
    */
-  declare readonly usage: pulumi.Output<string>;
+  declare readonly usage: pulumi.Output<{ [key: string]: number } | null>;
   /**
    * Declares one `everruns.Agent`: An Everruns agent: the behaviour (system prompt, default model)
    * and capabilities of an AI assistant. Deleting it archives it; its id stays taken.

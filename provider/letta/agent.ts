@@ -304,7 +304,7 @@ export const agent = defineResource({
       onRemove: { send: [] },
     }),
     tags: f.set(z.array(z.string().min(1)), "The tags associated with the agent.", { onRemove: { send: [] } }),
-    toolRules: f.list(z.array(toolRule), "The tool rules governing the agent.", {
+    toolRules: f.list(z.array(toolRule), "The tool rules governing the agent, in order: each `{ type, toolName }` plus what its type needs (`children` for `constrain_child_tools` and `parent_last_tool`, `childOutputMapping` for `conditional`, `maxCountLimit` for `max_count_per_step`), and optionally a `promptTemplate` (the server's default one is never a difference). Sent whole; removing it sends `[]`.", {
       wire: "tool_rules",
       identity: { key: (r) => `${r.toolName ?? r.tool_name} / ${r.type}`, keyLabel: "tool name + type" },
       toWire: (v: unknown) => renameItems(v, snake),

@@ -108,7 +108,10 @@ export interface AgentArgs {
    */
   tags?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * The tool rules governing the agent.
+   * The tool rules governing the agent, in order: each `{ type, toolName }` plus what its type
+   * needs (`children` for `constrain_child_tools` and `parent_last_tool`, `childOutputMapping` for
+   * `conditional`, `maxCountLimit` for `max_count_per_step`), and optionally a `promptTemplate`
+   * (the server's default one is never a difference). Sent whole; removing it sends `[]`.
    *
    * - Removed from the program: sends `[]`.
    * - A change is an in-place update.
@@ -294,7 +297,12 @@ export class Agent extends pulumi.dynamic.Resource {
   declare readonly blockIds: pulumi.Output<string[] | undefined>;
   /** The tags associated with the agent. */
   declare readonly tags: pulumi.Output<string[] | undefined>;
-  /** The tool rules governing the agent. */
+  /**
+   * The tool rules governing the agent, in order: each `{ type, toolName }` plus what its type
+   * needs (`children` for `constrain_child_tools` and `parent_last_tool`, `childOutputMapping` for
+   * `conditional`, `maxCountLimit` for `max_count_per_step`), and optionally a `promptTemplate`
+   * (the server's default one is never a difference). Sent whole; removing it sends `[]`.
+   */
   declare readonly toolRules: pulumi.Output<AgentToolRule[] | undefined>;
   /** The metadata of the agent. The key `pulumi-agents:create-token` is reserved. */
   declare readonly metadata: pulumi.Output<{ [key: string]: any } | undefined>;

@@ -123,7 +123,10 @@ const fields = {
   publish: f.scalar(z.boolean(), "Provider setting, never sent as an agent field: publish the draft after every create and update (default true). With false, changes stay in the draft until someone publishes it in the Odeus UI.", {
     providerOnly: true, onRemove: { send: true }, normalize: (v: unknown) => v ?? true,
   }),
-  unpublished: f.computed("Fields applied to the agent's draft that its published version does not show yet (publish off or unavailable), each with a fingerprint of the lagging published value. Empty or absent when nothing is waiting.", { read: PENDING }),
+  unpublished: {
+    ...f.computed("Fields applied to the agent's draft that its published version does not show yet (publish off or unavailable), each with a fingerprint of the lagging published value. Empty or absent when nothing is waiting.", { read: PENDING }),
+    schema: z.record(z.string(), z.string()),
+  },
   createdAt: f.computed("When the agent was created."),
   updatedAt: f.computed("When the agent was last updated."),
 };

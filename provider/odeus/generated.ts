@@ -230,7 +230,7 @@ export class Agent extends pulumi.dynamic.Resource {
    * or unavailable), each with a fingerprint of the lagging published value. Empty or absent when
    * nothing is waiting.
    */
-  declare readonly unpublished: pulumi.Output<string>;
+  declare readonly unpublished: pulumi.Output<{ [key: string]: string }>;
   /** When the agent was created. */
   declare readonly createdAt: pulumi.Output<string>;
   /** When the agent was last updated. */

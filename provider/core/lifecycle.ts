@@ -126,7 +126,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
           .map((x) => x.name)
           .filter((n) => !(def.fields[n].kind === "keyed" && keyedMatches(def.fields[n], inputs[n], serverValue(n, def.fields[n], found))));
         if (differ.length) {
-          throw note(e, `. A ${def.type} named ${JSON.stringify(name)} exists, but its ${differ.join(", ")} differ from the program's, so it was not adopted: choose another name, or adopt it with the \`import\` resource option (id ${def.idOf(found)}).`);
+          throw note(e, `. The ${what} ${def.idOf(found)} has this name, but its ${differ.join(", ")} differ from the program's, so it was not adopted: choose another name, or adopt it with the \`import\` resource option.`);
         }
       }
       c.warn(`the answer to the create was lost or unreadable (${(e as Error).message}); the ${def.type} it made was found ${r.by === "name" ? "by its name" : r.by === "id" ? "by its id" : "by its create token"} and is adopted (id ${def.idOf(found)}).`);

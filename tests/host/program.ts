@@ -6,7 +6,7 @@
  * configured with their inputs, as the engine does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Host, Secret, Stack, type Step } from "./engine";
+import { Host, Secret, Stack, stripSecrets, type Step } from "./engine";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/";
 const PROVIDER = "pulumi:providers:pulumi-nodejs";
@@ -18,7 +18,7 @@ export interface RunResult {
 }
 
 /** SDK-deserialized values -> harness values (secret envelopes become `Secret`). */
-function fromSdk(v: unknown): unknown {
+export function fromSdk(v: unknown): unknown {
   if (pulumi.Output.isInstance(v)) return v;
   if (Array.isArray(v)) return v.map(fromSdk);
   if (v && typeof v === "object") {
@@ -29,8 +29,7 @@ function fromSdk(v: unknown): unknown {
   return v;
 }
 
-const plain = (v: unknown): unknown =>
-  v instanceof Secret ? plain(v.value) : Array.isArray(v) ? v.map(plain) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+const plain = stripSecrets;
 
 /** A program's resources across runs: the default stack plus one per explicit provider. */
 export class ProgramStack {

@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
-import { REPO, Secret, Stack, type Step } from "../host/engine";
+import { REPO, Stack, stripSecrets, type Step } from "../host/engine";
+import { fromSdk } from "../host/program";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/";
 
@@ -22,18 +23,7 @@ export interface Ran {
   diffKeys?: string[];
 }
 
-/** SDK-deserialized values -> harness values (secret envelopes become `Secret`). */
-function fromSdk(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromSdk);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return new Secret(fromSdk(o.value));
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromSdk(x)]));
-  }
-  return v;
-}
-const plain = (v: unknown): unknown =>
-  v instanceof Secret ? plain(v.value) : Array.isArray(v) ? v.map(plain) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+const plain = stripSecrets;
 
 /** Type errors of the program's index.ts against the package's published types (strict, as its tsconfig says). */
 export function typeErrors(dir: string): string[] {

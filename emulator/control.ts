@@ -1,6 +1,7 @@
 /** A small client for the emulator's `/_emulator/` test controls. */
 import { request } from "undici";
 import type { Fault, RecordedRequest } from "./server";
+import type { RateLimitSpec, RateLimitStats } from "./ratelimit";
 
 /** What `fault()` takes: the server's fault, `count` defaulting to 1. */
 export type FaultSpec = Omit<Fault, "count"> & { count?: number };
@@ -52,6 +53,18 @@ export class EmulatorControl {
   }
   setKey(platform: string, key: string | undefined): Promise<unknown> {
     return this.call("PUT", `/keys/${platform}`, { key });
+  }
+  /** Sets a token-bucket rate limit on one platform (or all, without `platform`). */
+  rateLimit(spec: RateLimitSpec | RateLimitSpec[]): Promise<RateLimitStats[]> {
+    return this.call("PUT", "/ratelimit", spec) as Promise<RateLimitStats[]>;
+  }
+  /** Requests let through and turned away per limited platform. */
+  rateLimitStats(): Promise<RateLimitStats[]> {
+    return this.call("GET", "/ratelimit") as Promise<RateLimitStats[]>;
+  }
+  /** Lifts every rate limit. */
+  clearRateLimit(): Promise<unknown> {
+    return this.call("DELETE", "/ratelimit");
   }
   /** A platform-specific control, e.g. `control("letta", "run", {agentId})`. */
   control(platform: string, action: string, body: unknown): Promise<unknown> {

@@ -15,9 +15,11 @@
  *   out of band (drift); `GET /_emulator/objects/<platform>/<collection>` lists a collection.
  * - `PUT /_emulator/keys/<platform>`: `{key}` changes the accepted API key (rotation).
  * - `POST /_emulator/<platform>/<action>`: platform-specific controls.
+ * - `PUT|GET|DELETE /_emulator/ratelimit`: a token-bucket rate limit per platform (see ratelimit.ts).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { RateLimits, rateLimitControl, type RateLimitSpec } from "./ratelimit";
 
 export interface EmuRequest {
   method: string;
@@ -174,13 +176,15 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
 
 export async function startEmulator(
   modules: PlatformModule[],
-  opts: { port?: number; host?: string; keys?: Record<string, string | undefined> } = {},
+  opts: { port?: number; host?: string; keys?: Record<string, string | undefined>; rateLimit?: RateLimitSpec | RateLimitSpec[] } = {},
 ): Promise<Emulator> {
   const byName = new Map(modules.map((m) => [m.name, m]));
   const keys = new Map<string, string | undefined>(modules.map((m) => [m.name, opts.keys && m.name in opts.keys ? opts.keys[m.name] : m.defaultKey]));
   const stores = new Map(modules.map((m) => [m.name, new Store()]));
   const log: RecordedRequest[] = [];
   let faults: Fault[] = [];
+  const limits = new RateLimits();
+  limits.set(opts.rateLimit, [...byName.keys()]);
   const ctxOf = (name: string): PlatformContext => ({ store: stores.get(name)!, key: () => keys.get(name), now: () => new Date().toISOString() });
 
   async function control(req: EmuRequest): Promise<EmuResponse> {
@@ -196,6 +200,7 @@ export async function startEmulator(
       faults.push({ ...f, count: f.count ?? 1 });
       return { status: 201, body: f };
     }
+    if (parts[0] === "ratelimit") return rateLimitControl(limits, req.method, req.body, [...byName.keys()]);
     if (parts[0] === "keys" && req.method === "PUT") {
       keys.set(parts[1], (req.body as { key?: string })?.key);
       return { status: 204 };
@@ -235,6 +240,8 @@ export async function startEmulator(
       const query: Record<string, string[]> = {};
       for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k);
       log.push({ platform, method: req.method, path, query, body: req.body });
+      const admitted = limits.admit(platform);
+      if (admitted.reject) return send(res, admitted.reject);
       const fault = faults.find(
         (f) => f.count > 0 && (!f.platform || f.platform === platform) && (!f.method || f.method === req.method) && (!f.path || path.includes(f.path)),
       );
@@ -259,7 +266,7 @@ export async function startEmulator(
         if (fault?.after && (await strike(fault))) return;
         if (fault?.answer && answer.status >= 200 && answer.status < 300) return sendBroken(raw, res, answer, fault.answer);
         if (fault?.rewrite && answer.body && typeof answer.body === "object") answer.body = { ...answer.body, ...fault.rewrite };
-        return send(res, answer);
+        return send(res, { ...answer, headers: { ...answer.headers, ...admitted.headers } });
       }
       const known = mod.routes.some(([, pattern]) => match(pattern, path));
       send(res, known ? { status: 405, body: { error: "method not allowed" } } : { status: 404, body: { error: "not found" } });

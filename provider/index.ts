@@ -10,5 +10,5 @@ export * as asteroid from "./asteroid";
 export * as everruns from "./everruns";
 export * as odeus from "./odeus";
 export * as letta from "./letta";
-export { Provider, type ProviderArgs, type PlatformCredentials } from "./core/resource";
+export { Provider, type ProviderArgs, type PlatformCredentials, type ProviderPlatformSettings } from "./core/provider";
 export * as manifest from "./manifest";

@@ -106,33 +106,3 @@ export function resourceClass(def: ResourceDef): {
   Object.defineProperty(AgentResource, "name", { value: def.type });
   return AgentResource;
 }
-
-/** Credentials of one platform on an explicit provider. */
-export interface PlatformCredentials {
-  apiKey?: pulumi.Input<string>;
-  baseUrl?: pulumi.Input<string>;
-}
-
-export interface ProviderArgs {
-  asteroid?: PlatformCredentials;
-  odeus?: PlatformCredentials;
-  everruns?: PlatformCredentials;
-  letta?: PlatformCredentials;
-}
-
-/**
- * An explicit provider, for a second account in the same stack:
- * `new Provider("eu", { asteroid: { apiKey } })`, then `{ provider }` on each resource.
- * Its inputs reach the provider's `configure` under the same keys as stack config
- * (`asteroid:apiKey`); API keys are always kept secret.
- */
-export class Provider extends pulumi.ProviderResource {
-  constructor(name: string, args: ProviderArgs, opts?: pulumi.ResourceOptions) {
-    const props: Record<string, pulumi.Input<string>> = {};
-    for (const [platform, creds] of Object.entries(args ?? {}) as [string, PlatformCredentials | undefined][]) {
-      if (creds?.apiKey !== undefined) props[`${platform}:apiKey`] = pulumi.secret(creds.apiKey);
-      if (creds?.baseUrl !== undefined) props[`${platform}:baseUrl`] = creds.baseUrl;
-    }
-    super("pulumi-nodejs", name, props, opts);
-  }
-}

@@ -1,10 +1,16 @@
 /**
  * One undici-based client shared by all platforms: a platform spec says how to authenticate and
- * how to read an error body; the client adds timeouts, the retry policy and redaction.
+ * how to read an error body; the client adds the account's rate limiter, timeouts, the retry
+ * policy (retry.ts), progress lines while it waits, and redaction.
  */
 import { Agent, request, type Dispatcher } from "undici";
-import { ApiError, ConfigError, TransportError, redact } from "./errors";
-import { DEFAULT_RETRY, retryInterceptor, type RetrySettings } from "./retry";
+import type { IncomingHttpHeaders } from "node:http";
+import { ApiError, ConfigError, TransportError, formatDuration, redact, type Attempts } from "./errors";
+import { SETTINGS, displayUrl, missingKeyMessage, waysToSet, type PlatformSettings, type ResolvedSettings } from "./config";
+import { accountFor, QueueDeadline, type Account } from "./limiter";
+import { currentOperation } from "./operation";
+import type { Sink } from "./progress";
+import { DEFAULT_RETRY, backoffMs, describeError, neverSent, retryAfterMs, shouldRetry, spreadMs, type RetrySettings } from "./retry";
 
 export interface PlatformSpec {
   /** Lower-case name, also the stack-config namespace: `asteroid`. */
@@ -19,13 +25,12 @@ export interface PlatformSpec {
   errorMessage(body: unknown): string | undefined;
 }
 
-export interface ClientOptions {
-  apiKey?: string;
-  baseUrl?: string;
-  timeoutMs?: number;
+export interface ClientOptions extends PlatformSettings, Partial<Pick<ResolvedSettings, "sources" | "problems">> {
   retry?: Partial<RetrySettings>;
   /** A dispatcher to use instead of the shared one (tests: undici MockAgent). */
   dispatcher?: Dispatcher;
+  /** Where progress lines go (default: stderr, which `pulumi up` shows). */
+  log?: Sink;
 }
 
 export interface RequestOptions {
@@ -41,82 +46,202 @@ export interface RequestOptions {
 
 export interface Response {
   status: number;
+  /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
 }
 
-const shared = new Map<string, Dispatcher>();
-function sharedDispatcher(r: RetrySettings): Dispatcher {
-  const key = JSON.stringify(r);
-  let d = shared.get(key);
-  if (!d) shared.set(key, (d = new Agent({ keepAliveTimeout: 4_000 }).compose(retryInterceptor(r))));
-  return d;
-}
+type Attempt =
+  | { kind: "answer"; status: number; headers: IncomingHttpHeaders; text: string }
+  | { kind: "error"; code?: string; message: string; phase: "headers" | "body"; status?: number; headers?: IncomingHttpHeaders };
+
+let shared: Dispatcher | undefined;
+const sharedDispatcher = (): Dispatcher => (shared ??= new Agent({ keepAliveTimeout: 4_000 }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class PlatformClient {
   readonly baseUrl: string;
+  readonly requestTimeoutMs: number;
+  readonly operationTimeoutMs: number;
   private readonly dispatcher: Dispatcher;
-  private readonly timeoutMs: number;
+  private readonly retry: RetrySettings;
+  private readonly account: Account;
 
   constructor(
     readonly spec: PlatformSpec,
     private readonly opts: ClientOptions = {},
   ) {
     this.baseUrl = (opts.baseUrl || spec.defaultBaseUrl).replace(/\/+$/, "");
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
-    const r = { ...DEFAULT_RETRY, ...opts.retry };
-    this.dispatcher = opts.dispatcher ? opts.dispatcher.compose(retryInterceptor(r)) : sharedDispatcher(r);
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? SETTINGS.requestTimeoutMs.default;
+    this.operationTimeoutMs = opts.operationTimeoutMs ?? SETTINGS.operationTimeoutMs.default;
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.dispatcher = opts.dispatcher ?? sharedDispatcher();
+    const limits = { maxRequestsPerSecond: opts.maxRequestsPerSecond, maxConcurrency: opts.maxConcurrency ?? SETTINGS.maxConcurrency.default };
+    this.account = accountFor(spec.name, this.baseUrl, opts.apiKey, limits, opts.log);
+  }
+
+  /** The account's limiter (shared with every client of the same base URL and key in this process). */
+  get limiter() {
+    return this.account.limiter;
+  }
+
+  /** `http://host/path (set by asteroid:baseUrl)`: the base URL as messages show it, and its source. */
+  where(): string {
+    const src = this.opts.sources?.baseUrl;
+    const how = src ? `set by ${src}` : this.opts.baseUrl ? `set by ${waysToSet(this.spec, "baseUrl")}` : `the default; set ${waysToSet(this.spec, "baseUrl")} to change it`;
+    return `${displayUrl(this.baseUrl)} (${how})`;
   }
 
   private headers(hasBody: boolean): Record<string, string> {
+    const problem = this.opts.problems?.[0];
+    if (problem) throw new ConfigError(problem.message);
     const h: Record<string, string> = { accept: "application/json", "user-agent": "pulumi-agents" };
     if (hasBody) h["content-type"] = "application/json";
     if (this.opts.apiKey) Object.assign(h, this.spec.authHeaders(this.opts.apiKey));
-    else if (this.spec.keyRequired) {
-      const p = this.spec;
-      throw new ConfigError(
-        `${p.name}: no API key is configured. Set it with \`pulumi config set --secret ${p.name}:apiKey <key>\`, ` +
-          `with the ${p.envPrefix}_API_KEY environment variable, or on an explicit provider ` +
-          `(\`new agents.Provider("name", { ${p.name}: { apiKey } })\` passed as the \`provider\` option).`,
-      );
-    }
+    else if (this.spec.keyRequired) throw new ConfigError(missingKeyMessage(this.spec));
     return h;
   }
 
+  /**
+   * One call, retried as retry.ts says, through the account's limiter. Resolves with a 2xx or an
+   * accepted status; rejects with ApiError (an HTTP answer), TransportError (no usable answer) or
+   * ConfigError (before any request).
+   */
   async request(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
     const secrets = [this.opts.apiKey ?? "", ...(o.secrets ?? [])];
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(o.query ?? {})) for (const x of [v ?? []].flat()) qs.append(k, x);
     const url = `${this.baseUrl}${path}${qs.size ? `?${qs}` : ""}`;
     const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
-    let res: Dispatcher.ResponseData<unknown>;
+    const headers = this.headers(payload !== undefined);
+    const started = Date.now();
+    const opStart = currentOperation()?.startedAt ?? started;
+    const deadline = opStart + this.operationTimeoutMs;
+    const { limiter, progress } = this.account;
+    const retryStatuses = o.retryStatuses ? [429, 502, 503, 504, ...o.retryStatuses] : undefined;
+    const ok = (s: number) => (s >= 200 && s < 300) || !!o.accept?.includes(s);
+    let attempts = 0;
+    let retries = 0;
+    let limited = 0;
+    let mayHaveActed = false;
+    let last: Attempt | undefined;
+    for (;;) {
+      let permit;
+      try {
+        permit = await limiter.acquire(opStart, deadline);
+      } catch (e) {
+        if (!(e instanceof QueueDeadline)) throw e;
+        const tries = { attempts, elapsedMs: Date.now() - started };
+        const end = e.reason.startsWith("the server")
+          ? `would pass before the next attempt (${e.reason})`
+          : `was reached while the ${last ? "next attempt" : "request"} waited ${formatDuration(e.waitedMs)} in the rate-limit queue (${e.reason})`;
+        if (last) throw this.failure(method, path, last, secrets, tries, mayHaveActed, this.deadlineText(tries, end));
+        throw new TransportError(this.spec.name, method, path, "operation deadline", {
+          mayHaveActed,
+          tries,
+          message: `${this.spec.name}: ${method} ${path} was not sent: ${this.deadlineText(tries, end)}`,
+        });
+      }
+      attempts++;
+      let a: Attempt = await this.attempt(method, url, headers, payload);
+      // A refusal whose body was cut is still a refusal: only a body we need must be whole.
+      if (a.kind === "error" && a.status !== undefined && !ok(a.status)) a = { kind: "answer", status: a.status, headers: a.headers ?? {}, text: "" };
+      const asked = a.kind === "answer" || a.headers ? retryAfterMs((a.headers ?? {})["retry-after"]) : undefined;
+      limiter.finish(permit, { status: a.status, headers: a.headers, retryAfterMs: asked });
+      last = a;
+
+      if (a.kind === "answer" && ok(a.status)) return { status: a.status, body: parseBody(a.text) };
+      if (a.kind === "error") mayHaveActed ||= !neverSent(a.code);
+      const outcome = a.kind === "answer" ? { kind: "answer" as const, status: a.status } : { kind: "error" as const, code: a.code };
+      const decision = shouldRetry(method, outcome, retries, this.retry, retryStatuses);
+      const tries: Attempts = { attempts, elapsedMs: Date.now() - started };
+      if (!decision) throw this.failure(method, path, a, secrets, tries, mayHaveActed);
+      if (decision === "rate-limit") limited++;
+      else retries++;
+      const wait = asked !== undefined ? spreadMs(asked) : backoffMs((decision === "rate-limit" ? limited : retries) - 1, this.retry);
+      if (Date.now() + wait > deadline) {
+        const why = this.deadlineText(tries, `would pass before the next attempt${asked !== undefined ? ` (the server asked to wait ${formatDuration(asked)})` : ""}`);
+        throw this.failure(method, path, a, secrets, tries, mayHaveActed, why);
+      }
+      const what = a.kind === "answer" ? String(a.status) : describeError(a.code, a.message, this.requestTimeoutMs, a.phase);
+      progress.note(`${this.spec.name}: ${what} on ${method} ${path}; waiting ${formatDuration(wait)} before attempt ${attempts + 1}`);
+      await sleep(wait);
+    }
+  }
+
+  /** One attempt; never throws. */
+  private async attempt(method: string, url: string, headers: Record<string, string>, payload: string | undefined): Promise<Attempt> {
+    let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
         method: method as Dispatcher.HttpMethod,
-        headers: this.headers(payload !== undefined),
+        headers,
         body: payload,
         dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        retryStatuses: o.retryStatuses ? [429, 502, 503, 504, ...o.retryStatuses] : undefined,
-      } as Parameters<typeof request>[1]);
+        headersTimeout: this.requestTimeoutMs,
+        bodyTimeout: this.requestTimeoutMs,
+      });
     } catch (e) {
-      if (e instanceof ConfigError) throw e;
       const err = e as Error & { code?: string };
-      const why = err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT" ? `no answer within ${this.timeoutMs} ms` : err.code ?? err.message;
-      throw new TransportError(this.spec.name, method, path, redact(why, secrets));
+      return { kind: "error", code: err.code, message: err.message, phase: "headers" };
     }
-    const text = await res.body.text();
-    let body: unknown = text;
     try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* plain-text error bodies stay text */
+      return { kind: "answer", status: res.statusCode, headers: res.headers, text: await res.body.text() };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      return { kind: "error", code: err.code, message: err.message, phase: "body", status: res.statusCode, headers: res.headers };
     }
-    const status = res.statusCode;
-    if ((status >= 200 && status < 300) || o.accept?.includes(status)) return { status, body };
+  }
+
+  /** `gave up after 3 attempts over 2.1 s: the operation deadline (asteroid:operationTimeoutMs = 600000 ms) <end>`. */
+  private deadlineText(t: Attempts, end: string): string {
+    const setting = `${this.spec.name}:operationTimeoutMs = ${this.operationTimeoutMs} ms`;
+    return `gave up after ${t.attempts} attempt${t.attempts === 1 ? "" : "s"} over ${formatDuration(t.elapsedMs)}: the operation deadline (${setting}) ${end}`;
+  }
+
+  /** The error for an attempt that is not retried; `count` replaces the default `N attempts over T`. */
+  private failure(method: string, path: string, a: Attempt, secrets: string[], tries: Attempts, mayHaveActed: boolean, tail?: string): ApiError | TransportError {
+    const p = this.spec.name;
+    const count = tail ?? (tries.attempts > 1 ? `${tries.attempts} attempts over ${formatDuration(tries.elapsedMs)}` : "");
+    if (a.kind === "error") {
+      const why = redact(describeError(a.code, a.message, this.requestTimeoutMs, a.phase), secrets);
+      const timeout = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(a.code ?? "") ? `; the timeout is ${waysToSet(this.spec, "requestTimeoutMs")}` : "";
+      const message = neverSent(a.code)
+        ? `${p}: cannot reach ${this.where()}: ${why} (${method} ${path}${count ? `, ${count}` : ""})`
+        : `${p}: ${method} ${path} failed: ${why}${a.status !== undefined ? ` (a ${a.status} answer)` : ""} at ${this.where()}${count ? `; ${count}` : ""}${timeout}`;
+      return new TransportError(p, method, path, why, { mayHaveActed, status: a.status, tries, message });
+    }
+    const body = parseBody(a.text);
     const raw = this.spec.errorMessage(body) ?? (typeof body === "string" ? body.slice(0, 500) : "");
     const safeBody = body === undefined ? undefined : JSON.parse(redact(JSON.stringify(body), secrets));
-    throw new ApiError(this.spec.name, method, path, status, redact(raw, secrets), safeBody);
+    const e = new ApiError(p, method, path, a.status, redact(raw, secrets), safeBody, tries);
+    if (count) e.message += `; ${count}`;
+    const hint = this.pathHint(a.status);
+    if (hint) e.message += `. ${hint}`;
+    return e;
+  }
+
+  /** A 404 or 405 from a base URL without a path, where the platform's API lives under one. */
+  private pathHint(status: number): string | undefined {
+    if (status !== 404 && status !== 405) return undefined;
+    const path = (u: string) => {
+      try {
+        return new URL(u).pathname.replace(/\/+$/, "");
+      } catch {
+        return "";
+      }
+    };
+    if (path(this.baseUrl) || !path(this.spec.defaultBaseUrl)) return undefined;
+    return `The base URL ${this.where()} has no path, but the ${this.spec.name} API lives under one (the default is ${this.spec.defaultBaseUrl}): check ${this.spec.name}:baseUrl`;
+  }
+}
+
+/** Parsed JSON, or the raw text when it is not JSON, or undefined when empty. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

@@ -1,47 +1,223 @@
 /**
- * Credentials the Pulumi way: the dynamic-provider host hands `configure` the stack config
- * (namespaced keys such as `asteroid:apiKey`) or the inputs of an explicit `agents.Provider`,
- * which use the same keys. Environment variables are the fallback.
+ * The provider's settings, the Pulumi way: the dynamic-provider host hands `configure` the stack
+ * config (namespaced keys such as `asteroid:apiKey`) or the inputs of an explicit `Provider`, which
+ * use the same keys. Environment variables (`ASTEROID_API_KEY`) are the fallback, then the default.
+ *
+ * `settingsFor` resolves them (remembering where each came from, for messages) and `settingsFailures`
+ * explains what is wrong with them, as check failures at preview time.
  */
-import { PlatformClient, type PlatformSpec } from "./client";
+import type { PlatformSpec } from "./client";
 
 /** What the host's `configure` receives: `req.config.get("asteroid:apiKey")`. */
 export interface ConfigSource {
   get(key: string): unknown;
+  /** Every key the host was configured with (`@pulumi/pulumi` cmd/dynamic-provider/config.js). */
+  rawConfig?: Record<string, unknown>;
 }
+
+type Kind = "secret" | "url" | "integer" | "number";
+
+export interface SettingDef {
+  /** The environment variable after the platform's prefix: `API_KEY` for `ASTEROID_API_KEY`. */
+  env: string;
+  kind: Kind;
+  default?: number;
+  /** What the setting does, for docs and messages. */
+  doc: string;
+}
+
+/** Every setting of a platform, by its stack-config name (`<platform>:<name>`). */
+export const SETTINGS = {
+  apiKey: { env: "API_KEY", kind: "secret", doc: "the API key; always kept secret" },
+  baseUrl: { env: "BASE_URL", kind: "url", doc: "the API's absolute http(s) URL, path included" },
+  requestTimeoutMs: { env: "REQUEST_TIMEOUT_MS", kind: "integer", default: 30_000, doc: "how long one attempt may wait for an answer, in milliseconds" },
+  operationTimeoutMs: {
+    env: "OPERATION_TIMEOUT_MS",
+    kind: "integer",
+    default: 600_000,
+    doc: "how long one resource operation may keep waiting on rate limits and retries, in milliseconds",
+  },
+  maxRequestsPerSecond: { env: "MAX_REQUESTS_PER_SECOND", kind: "number", doc: "a ceiling on requests per second for the account (default: learned from the server)" },
+  maxConcurrency: { env: "MAX_CONCURRENCY", kind: "integer", default: 64, doc: "requests in flight at once for the account" },
+} satisfies Record<string, SettingDef>;
+
+export type SettingName = keyof typeof SETTINGS;
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** A value the engine has not computed yet (preview with a provider input from another resource). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface PlatformSettings {
   apiKey?: string;
   baseUrl?: string;
-  /** `<platform>:requestTimeoutMs`: how long one request may wait for an answer (default 30000). */
-  timeoutMs?: number;
+  requestTimeoutMs?: number;
+  operationTimeoutMs?: number;
+  maxRequestsPerSecond?: number;
+  maxConcurrency?: number;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v.trim() : undefined);
+/** Settings with where each came from, and what is wrong with them. */
+export interface ResolvedSettings {
+  values: PlatformSettings;
+  /** Where each set value came from: `asteroid:baseUrl` or `ASTEROID_BASE_URL`. */
+  sources: Partial<Record<SettingName, string>>;
+  /** What is wrong with the values given (a bad number, a base URL without scheme). */
+  problems: SettingProblem[];
+}
 
+export interface SettingProblem {
+  setting: SettingName;
+  message: string;
+}
+
+export const envName = (spec: PlatformSpec, name: SettingName): string => `${spec.envPrefix}_${SETTINGS[name].env}`;
+export const configKey = (spec: PlatformSpec, name: SettingName): string => `${spec.name}:${name}`;
+
+/** `asteroid:baseUrl / ASTEROID_BASE_URL`: every way to set a setting, for messages. */
+export const waysToSet = (spec: PlatformSpec, name: SettingName): string => `${configKey(spec, name)} / ${envName(spec, name)}`;
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && !(typeof v === "string" && !v.trim());
+const short = (v: unknown): string => {
+  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+};
+
+/** The base URL as it may be shown: no user info, no query. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "");
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, "//").replace(/[?#].*$/, "");
+  }
+}
+
+function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string): { value?: unknown; problem?: string } {
+  const def: SettingDef = SETTINGS[name];
+  if (def.kind === "secret") return typeof raw === "string" ? { value: raw.trim() } : { problem: `${from} must be a string` };
+  if (def.kind === "url") {
+    const s = typeof raw === "string" ? raw.trim() : "";
+    let ok = false;
+    try {
+      const u = new URL(s);
+      ok = (u.protocol === "http:" || u.protocol === "https:") && !!u.host;
+    } catch {
+      /* not a URL */
+    }
+    if (ok) return { value: s };
+    return {
+      problem:
+        `${from} must be an absolute http(s) URL such as ${spec.defaultBaseUrl}, got ${short(displayUrl(String(raw)))}. ` +
+        `Fix: \`pulumi config set ${configKey(spec, name)} ${spec.defaultBaseUrl}\` (or your server's URL, with its scheme and path).`,
+    };
+  }
+  const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+  const good = Number.isFinite(n) && n > 0 && (def.kind === "number" || Number.isInteger(n));
+  if (good) return { value: n };
+  const what = def.kind === "integer" ? "a positive whole number" : "a positive number";
+  const example = def.default ?? 10;
+  return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. Fix: \`pulumi config set ${configKey(spec, name)} ${example}\`.` };
+}
+
+/** The values of a platform's settings: config (or provider input), then environment; unset ones are absent. */
 export function settingsFor(spec: PlatformSpec, config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): PlatformSettings {
-  const get = (k: string) => str(config?.get(`${spec.name}:${k}`));
-  const timeout = get("requestTimeoutMs") ?? str(env[`${spec.envPrefix}_REQUEST_TIMEOUT_MS`]);
-  return {
-    apiKey: get("apiKey") ?? str(env[`${spec.envPrefix}_API_KEY`]),
-    baseUrl: get("baseUrl") ?? str(env[`${spec.envPrefix}_BASE_URL`]),
-    ...(timeout && Number(timeout) > 0 ? { timeoutMs: Number(timeout) } : {}),
-  };
+  return resolveSettings(spec, config, env).values;
 }
 
-/** One client per platform and settings, for the life of the provider process. */
-export class Clients {
-  private readonly cache = new Map<string, PlatformClient>();
-  constructor(private config?: ConfigSource) {}
-
-  configure(config: ConfigSource | undefined): void {
-    this.config = config;
-    this.cache.clear();
+/** Resolves every setting of a platform: config (or provider input), then environment; bad values become problems. */
+export function resolveSettings(spec: PlatformSpec, config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedSettings {
+  const out: PlatformSettings = {};
+  const sources: ResolvedSettings["sources"] = {};
+  const problems: SettingProblem[] = [];
+  for (const name of SETTING_NAMES) {
+    const fromConfig = config?.get(configKey(spec, name));
+    const fromEnv = env[envName(spec, name)];
+    const [raw, from] = present(fromConfig) ? [fromConfig, configKey(spec, name)] : present(fromEnv) ? [fromEnv, envName(spec, name)] : [undefined, ""];
+    if (raw === undefined || raw === UNKNOWN) continue;
+    const r = parse(spec, name, raw, from);
+    if (r.problem) problems.push({ setting: name, message: `${spec.name}: ${r.problem}` });
+    else {
+      (out as Record<string, unknown>)[name] = r.value;
+      sources[name] = from;
+    }
   }
+  return { values: out, sources, problems };
+}
 
-  for(spec: PlatformSpec): PlatformClient {
-    let c = this.cache.get(spec.name);
-    if (!c) this.cache.set(spec.name, (c = new PlatformClient(spec, settingsFor(spec, this.config))));
-    return c;
+/** The message for a platform that needs a key and has none. */
+export function missingKeyMessage(spec: PlatformSpec): string {
+  const p = spec.name;
+  return (
+    `${p}: no API key is configured. Set it with \`pulumi config set --secret ${p}:apiKey <key>\`, ` +
+    `with the ${envName(spec, "apiKey")} environment variable, or on an explicit provider ` +
+    `(\`new Provider("name", { ${p}: { apiKey } })\`, imported with \`import { Provider } from "pulumi-agents"\`, ` +
+    `passed as the \`provider\` resource option).`
+  );
+}
+
+/** Edit distance between two short strings (keys), for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
   }
+  return row[b.length];
+}
+
+/** The known name a mistyped one most likely meant: same letters in another case, or at most 2 edits away. */
+export function didYouMean(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = k.toLowerCase() === lower ? 0 : editDistance(lower, k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.min(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export interface SettingsFailure {
+  /** The setting (`asteroid:apiKey`) or mistyped key the failure is about. */
+  key: string;
+  reason: string;
+}
+
+/**
+ * What is wrong with a platform's configuration, before any request: a missing API key where the
+ * platform requires one, a config key that differs only in case or spelling from one of this
+ * platform's settings, a bad base URL or number. Only this platform's settings are looked at.
+ */
+export function settingsFailures(spec: PlatformSpec, config: ConfigSource | undefined, allPlatforms: string[], env: NodeJS.ProcessEnv = process.env): SettingsFailure[] {
+  const out: SettingsFailure[] = [];
+  const s = resolveSettings(spec, config, env);
+  for (const p of s.problems) out.push({ key: configKey(spec, p.setting), reason: p.message });
+  const known = allPlatforms.flatMap((p) => SETTING_NAMES.map((n) => `${p}:${n}`));
+  const typos = new Map<string, string>();
+  for (const key of Object.keys(config?.rawConfig ?? {})) {
+    if (known.includes(key)) continue;
+    const meant = didYouMean(key, known);
+    if (meant?.startsWith(`${spec.name}:`)) typos.set(meant, key);
+  }
+  for (const [meant, key] of typos) {
+    const name = meant.split(":")[1] as SettingName;
+    const secret = SETTINGS[name].kind === "secret" ? "--secret " : "";
+    out.push({
+      key,
+      reason:
+        `${spec.name}: the config key ${key} is not a setting of pulumi-agents; did you mean ${meant}? ` +
+        `Fix: \`pulumi config rm ${key} && pulumi config set ${secret}${meant} <value>\` (keys are case-sensitive).`,
+    });
+  }
+  const keyProblem = s.problems.some((p) => p.setting === "apiKey");
+  const keyUnknown = config?.get(configKey(spec, "apiKey")) === UNKNOWN;
+  if (spec.keyRequired && !s.values.apiKey && !keyProblem && !keyUnknown && !typos.has(configKey(spec, "apiKey"))) {
+    out.push({ key: configKey(spec, "apiKey"), reason: missingKeyMessage(spec) });
+  }
+  return out;
 }

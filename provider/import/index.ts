@@ -8,7 +8,8 @@
  */
 import * as path from "node:path";
 import { ConfigError } from "../http/errors";
-import { Clients, type ConfigSource } from "../http/config";
+import { Clients } from "../http/clients";
+import type { ConfigSource } from "../http/config";
 import { configure, lifecycleOf } from "../host";
 import { platforms as specs, resources } from "../registry";
 import { toState } from "../core/state";

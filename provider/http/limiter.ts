@@ -1,0 +1,454 @@
+/**
+ * One limiter per platform account (base URL + API key) in the provider process, shared by every
+ * resource operation of that account. Requests wait in its queue instead of being fired into a 429.
+ *
+ * - Pacing: a token bucket. Its rate is unknown (no pacing) until the server shows its limit, or the
+ *   one set by `<platform>:maxRequestsPerSecond`, which is also a ceiling on anything learned.
+ * - Learning from 429: the first 429 pauses the account for its `Retry-After`; at the end of the pause
+ *   the rate becomes the rate at which the server accepted requests just before it said no. After
+ *   that, a 429 lowers the rate a little (to just under the accepted rate) instead of pausing, and
+ *   while requests are queued with no 429 the rate creeps up (2 % a second), so the limiter keeps
+ *   using what the server allows as it changes. A long `Retry-After` (over 2 s: a spent quota)
+ *   always pauses the account.
+ * - Learning from headers: `RateLimit-Policy` / `RateLimit-Limit` with a window (`10;w=1`) set the rate
+ *   and burst exactly; `RateLimit-Remaining` / `X-RateLimit-Remaining` with `*-Reset` hold requests
+ *   back once the quota is spent, until it resets.
+ * - `<platform>:maxConcurrency` bounds the requests in flight.
+ * - Order: by priority (the start of the operation a request belongs to), so a retried request of an
+ *   old operation goes before the first request of a new one and no operation starves.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { createHash } from "node:crypto";
+import { formatDuration } from "./errors";
+import { Progress, type Sink } from "./progress";
+
+export interface LimiterSettings {
+  /** A ceiling, in requests per second; undefined: learned from the server. */
+  maxRequestsPerSecond?: number;
+  /** Requests in flight at once. */
+  maxConcurrency: number;
+}
+
+/** A slot to send one request; hand it back to `finish` with what came of it. */
+export interface Permit {
+  sentAt: number;
+  /** How long the request waited in the queue, in ms. */
+  waitedMs: number;
+  /** Sent in a burst (more than one token was available), not at the paced rate. */
+  burst: boolean;
+}
+
+export type RateSource = "none" | "configured" | "429" | "headers";
+
+/** The request waited in the queue until its operation's deadline, or would have to. */
+export class QueueDeadline extends Error {
+  constructor(
+    readonly waitedMs: number,
+    /** Why it waited: `pacing at 9.8 requests/s (...)` or `the server asked to wait 1 h`. */
+    readonly reason: string,
+  ) {
+    super(`the operation deadline passed while the request waited in the rate-limit queue (${reason})`);
+  }
+}
+
+interface Waiter {
+  priority: number;
+  seq: number;
+  queuedAt: number;
+  deadline: number;
+  resolve(p: Permit): void;
+  reject(e: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+const WINDOW_MS = 5000;
+const DECREASE = 0.97;
+const RECOVER = 0.1;
+const NEAR = 0.985;
+const INCREASE = 0.001;
+const PROBE = 2;
+const MAX_INCREASE = 0.05;
+const MIN_RATE = 0.05;
+/** A Retry-After longer than this pauses the whole account even when the rate is known. */
+const LONG_WAIT_MS = 2000;
+
+/** What `RateLimit-*` / `X-RateLimit-*` headers say. Times in ms; `resetMs` is relative to now. */
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  resetMs?: number;
+  windowMs?: number;
+}
+
+const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+const num = (s: string | undefined): number | undefined => {
+  const m = s?.match(/-?\d+(\.\d+)?/);
+  return m ? Number(m[0]) : undefined;
+};
+
+/**
+ * Reads the rate-limit headers of an answer: the IETF drafts (`RateLimit-Limit`, `-Remaining`, `-Reset`,
+ * `RateLimit-Policy: 10;w=1`, or the structured `RateLimit: limit=10, remaining=3, reset=1`) and the
+ * common `X-RateLimit-*` ones, whose Reset may be an epoch time in seconds (GitHub) or a delay.
+ */
+export function parseRateLimit(h: IncomingHttpHeaders, now = Date.now()): RateLimitInfo | undefined {
+  const info: RateLimitInfo = {};
+  const structured = header(h, "ratelimit");
+  if (structured) {
+    for (const part of structured.split(/[,;]/)) {
+      const [k, v] = part.trim().split("=");
+      const n = num(v);
+      if (n === undefined) continue;
+      if (k === "limit") info.limit = n;
+      else if (k === "remaining" || k === "r") info.remaining = n;
+      else if (k === "reset" || k === "t") info.resetMs = n * 1000;
+    }
+  }
+  const limit = header(h, "ratelimit-limit") ?? header(h, "x-ratelimit-limit");
+  const remaining = header(h, "ratelimit-remaining") ?? header(h, "x-ratelimit-remaining");
+  const reset = header(h, "ratelimit-reset") ?? header(h, "x-ratelimit-reset");
+  const policy = header(h, "ratelimit-policy") ?? (limit?.includes(";w=") ? limit.split(",").slice(1).join(",") : undefined);
+  if (limit !== undefined) info.limit = num(limit);
+  if (remaining !== undefined) info.remaining = num(remaining);
+  if (reset !== undefined) {
+    const r = num(reset);
+    // An epoch time in seconds (X-RateLimit-Reset of GitHub and others) or a delay in seconds.
+    if (r !== undefined) info.resetMs = r > 1e9 ? Math.max(0, r * 1000 - now) : r * 1000;
+  }
+  if (policy) {
+    const q = num(policy.match(/(?:^|[;\s"])q=(\d+)/)?.[1]) ?? num(policy.split(";")[0]);
+    const w = num(policy.match(/w=(\d+(\.\d+)?)/)?.[1]);
+    if (w && q) {
+      info.windowMs = w * 1000;
+      info.limit ??= q;
+      if (info.limit !== q) info.limit = q;
+    }
+  }
+  return Object.values(info).some((v) => v !== undefined) ? info : undefined;
+}
+
+export class Limiter {
+  /** The pacing rate in requests per second; Infinity while unknown. */
+  rate = Infinity;
+  /** The bucket size: how many requests may go at once after a quiet spell. */
+  capacity = Infinity;
+  source: RateSource = "none";
+  /** Counters for progress lines, tests and the benchmark. */
+  readonly stats = { sent: 0, rateLimited: 0, maxQueue: 0 };
+  /** Called when queued requests must wait: how many, about how long the last will wait, and why. */
+  onWait?: (queued: number, waitMs: number, reason: string) => void;
+
+  private learned = Infinity;
+  private headerRate?: number;
+  /** unknown: no 429 yet; probe: doubling each second from the first estimate; steady: small steps. */
+  private phase: "unknown" | "probe" | "steady" = "unknown";
+  private learnedCapacity = Infinity;
+  private tokens = Infinity;
+  private refilledAt: number;
+  private pausedUntil = 0;
+  private inFlight = 0;
+  private queue: Waiter[] = [];
+  private seq = 0;
+  private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
+  private accepted: number[] = [];
+  private firstSentAt?: number;
+  private cutAt = -Infinity;
+  /** The first 429 with the rate unknown: when the pause it started began (the learning waits for its end). */
+  private pendingCut?: number;
+  private saturatedAt = -Infinity;
+  private raisedAt = -Infinity;
+  /** The rate of the last 429 after probing: the server's limit is just under it. */
+  private tooFast = Infinity;
+
+  constructor(
+    /** The platform, for messages. */
+    readonly name: string,
+    private settings: LimiterSettings,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.refilledAt = now();
+    this.configure(settings);
+  }
+
+  configure(s: LimiterSettings): void {
+    this.settings = s;
+    this.apply();
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** Waits for a slot. `priority`: lower goes first (the operation's start time). */
+  acquire(priority: number, deadline = Infinity): Promise<Permit> {
+    return new Promise((resolve, reject) => {
+      const w: Waiter = { priority, seq: this.seq++, queuedAt: this.now(), deadline, resolve, reject };
+      let i = this.queue.length;
+      while (i > 0 && (this.queue[i - 1].priority > priority)) i--;
+      this.queue.splice(i, 0, w);
+      this.stats.maxQueue = Math.max(this.stats.maxQueue, this.queue.length);
+      if (Number.isFinite(deadline)) {
+        w.timer = setTimeout(() => this.expire(w, this.describe()), Math.max(0, deadline - this.now()));
+      }
+      this.pump();
+      this.expirePaused();
+    });
+  }
+
+  /**
+   * Hands a slot back. `status` is the HTTP status when an answer came (undefined after a transport
+   * failure), `retryAfterMs` the wait a 429 asked for.
+   */
+  finish(p: Permit, r: { status?: number; headers?: IncomingHttpHeaders; retryAfterMs?: number }): void {
+    this.inFlight--;
+    const now = this.now();
+    if (r.status === 429) this.on429(p, r.retryAfterMs, now);
+    else if (r.status !== undefined) {
+      this.accepted.push(p.sentAt);
+      while (this.accepted.length && this.accepted[0] < now - 2 * WINDOW_MS) this.accepted.shift();
+    }
+    const info = r.headers ? parseRateLimit(r.headers, now) : undefined;
+    if (info) this.learnHeaders(info, now);
+    this.maybeRaise(now);
+    this.pump();
+  }
+
+  private expire(w: Waiter, reason: string): void {
+    const at = this.queue.indexOf(w);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    if (w.timer) clearTimeout(w.timer);
+    if (!this.queue.length && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+    }
+    w.reject(new QueueDeadline(this.now() - w.queuedAt, reason));
+  }
+
+  /** A pause that outlasts a queued request's deadline fails it now rather than at the deadline. */
+  private expirePaused(): void {
+    const now = this.now();
+    if (this.pausedUntil <= now) return;
+    const reason = `the server asked to wait ${formatDuration(this.pausedUntil - now)}`;
+    for (const w of [...this.queue]) if (w.deadline < this.pausedUntil) this.expire(w, reason);
+  }
+
+  /** What the limiter paces at, for messages: `9.8 requests/s (learned from 429 answers)`. */
+  describe(): string {
+    if (!Number.isFinite(this.rate)) return "no pacing";
+    const why = { none: "", configured: `set by ${this.name}:maxRequestsPerSecond`, "429": "learned from 429 answers", headers: "from the server's RateLimit headers" }[this.source];
+    return `pacing at ${this.rate < 10 ? this.rate.toFixed(1) : Math.round(this.rate)} requests/s (${why})`;
+  }
+
+  private apply(): void {
+    const ceiling = this.settings.maxRequestsPerSecond ?? Infinity;
+    const before = this.rate;
+    if (ceiling <= this.learned) {
+      this.rate = ceiling;
+      this.capacity = Number.isFinite(ceiling) ? 1 : Infinity;
+      this.source = Number.isFinite(ceiling) ? "configured" : "none";
+    } else {
+      this.rate = this.learned;
+      this.capacity = Math.max(1, Math.min(this.learnedCapacity, this.learned));
+    }
+    if (!Number.isFinite(before) && Number.isFinite(this.rate)) {
+      this.tokens = Math.min(this.capacity, Number.isFinite(this.tokens) ? this.tokens : this.capacity);
+      this.refilledAt = this.now();
+    }
+    if (!Number.isFinite(this.rate)) this.tokens = Infinity;
+    this.tokens = Math.min(this.tokens, this.capacity);
+  }
+
+  private on429({ sentAt, burst }: Permit, retryAfterMs: number | undefined, now: number): void {
+    this.stats.rateLimited++;
+    const wait = retryAfterMs ?? 1000;
+    const unknown = this.phase === "unknown";
+    if (unknown || wait > LONG_WAIT_MS) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+      this.expirePaused();
+    }
+    if (sentAt < this.cutAt) return; // sent before the last slow-down: already accounted for
+    if (unknown) {
+      // Learn when the pause ends, from everything sent before it began: the server may have let
+      // through requests sent after the one it turned away.
+      this.pendingCut ??= now;
+      return;
+    }
+    this.cut(sentAt, now, burst);
+  }
+
+  /**
+   * Lowers the rate after a 429 on a request sent at `sentAt`. The first time, to the rate at which
+   * the server accepted what was sent before it said no (then probing upwards by doubling); from
+   * then on, a step down.
+   */
+  private cut(sentAt: number, now: number, burst = false): void {
+    const accepted = (windowMs: number) => {
+      const from = Math.max(sentAt - windowMs, this.firstSentAt ?? sentAt);
+      let count = 0;
+      for (const t of this.accepted) if (t >= from && t <= sentAt) count++;
+      return (count / Math.max(1000, sentAt - from)) * 1000;
+    };
+    if (this.phase === "unknown") {
+      // Nothing accepted yet says nothing about the rate: start from one a second and probe upwards.
+      this.learned = Math.max(1, accepted(WINDOW_MS));
+      this.learnedCapacity = Math.max(1, this.learned);
+      this.phase = "probe";
+    } else {
+      // After a doubling: back to the step before, which went a whole second without a 429.
+      // Otherwise a little lower.
+      const doubled = this.phase === "probe" && this.raisedAt > this.cutAt;
+      this.tooFast = this.learned;
+      this.learned = Math.max(MIN_RATE, doubled ? this.learned / PROBE : this.learned * DECREASE);
+      // A burst turned away means the server's bucket is smaller than ours: halve ours.
+      this.learnedCapacity = Math.max(1, Math.min(this.learnedCapacity, this.learned) / (burst ? 2 : 1));
+      this.phase = "steady";
+    }
+    if (this.source !== "headers") this.source = "429";
+    this.cutAt = now;
+    if (process.env.LIMITER_DEBUG) console.log("cut", { t: now - (this.firstSentAt ?? 0), burst, phase: this.phase, learned: this.learned, cap: this.learnedCapacity });
+    const first = !Number.isFinite(this.rate);
+    this.apply();
+    if (!first) this.tokens = 0;
+    this.refilledAt = now;
+  }
+
+  private learnHeaders(info: RateLimitInfo, now: number): void {
+    if (info.limit && info.windowMs) {
+      const rate = info.limit / (info.windowMs / 1000);
+      if (this.source !== "headers" || rate !== this.headerRate) {
+        // The server's own policy: 429s of requests sent before it was known teach nothing more.
+        this.headerRate = rate;
+        this.learned = rate;
+        this.learnedCapacity = info.limit;
+        this.tokens = Math.min(this.tokens, info.limit);
+        this.source = "headers";
+        this.phase = "steady";
+        this.cutAt = now;
+        this.pendingCut = undefined;
+        this.apply();
+      }
+    }
+    // The server's bucket holds no more than it says.
+    if (info.remaining !== undefined && this.source === "headers") this.tokens = Math.min(this.tokens, Math.max(0, info.remaining));
+    // A quota spent for longer than a short wait: hold every request until it resets. (A short reset
+    // is a token bucket refilling; pacing and 429s handle it without stalling everyone.)
+    if (info.remaining !== undefined && info.remaining <= 0 && info.resetMs !== undefined && info.resetMs > LONG_WAIT_MS) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + info.resetMs);
+      this.expirePaused();
+    }
+  }
+
+  /** While requests wait on the rate (not on a 429) and nothing was refused for a second, raise it. */
+  private maybeRaise(now: number): void {
+    const ceiling = this.source === "headers" ? this.headerRate ?? Infinity : this.source === "429" ? Infinity : 0;
+    if (this.learned >= ceiling || now - this.saturatedAt > 500) return;
+    const step = this.phase === "probe" ? 500 : 1000;
+    if (now - this.cutAt < step || now - this.raisedAt < step) return;
+    this.raisedAt = now;
+    // Probe: double. Steady: halfway back to the rate that was last too fast (at most 10 % a step),
+    // then, near it, by 0.1 % a second per second since the last 429 (at most 5 %): the server's
+    // limit may have changed.
+    const near = this.learned >= this.tooFast * NEAR;
+    const grow =
+      this.phase === "probe" ? PROBE
+      : near ? 1 + Math.min(MAX_INCREASE, INCREASE * ((now - this.cutAt) / 1000))
+      : Math.max(1, Math.min(1 + RECOVER, (this.learned + this.tooFast) / 2 / this.learned));
+    if (process.env.LIMITER_DEBUG) console.log("raise", { t: now - (this.firstSentAt ?? 0), learned: this.learned, near });
+    this.learned = Math.min(ceiling, this.learned * grow);
+    this.learnedCapacity = Math.min(this.learned, this.learnedCapacity + 1);
+    this.apply();
+  }
+
+  private refill(now: number): void {
+    if (Number.isFinite(this.rate)) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) * this.rate) / 1000);
+    this.refilledAt = now;
+  }
+
+  private pump(): void {
+    const now = this.now();
+    if (this.pendingCut !== undefined && now >= this.pausedUntil) {
+      const at = this.pendingCut;
+      this.pendingCut = undefined;
+      this.cut(at, now);
+    }
+    this.refill(now);
+    while (this.queue.length && this.inFlight < this.settings.maxConcurrency) {
+      let wakeAt = 0;
+      if (now < this.pausedUntil) wakeAt = this.pausedUntil;
+      else if (this.tokens < 1) {
+        wakeAt = now + ((1 - this.tokens) / this.rate) * 1000;
+        this.saturatedAt = now;
+      }
+      if (wakeAt) {
+        this.schedule(wakeAt, now);
+        return;
+      }
+      const burst = Number.isFinite(this.tokens) && this.tokens >= 2;
+      this.tokens -= 1;
+      this.inFlight++;
+      this.stats.sent++;
+      this.firstSentAt ??= now;
+      const w = this.queue.shift()!;
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve({ sentAt: now, waitedMs: now - w.queuedAt, burst });
+    }
+  }
+
+  private schedule(at: number, now: number): void {
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.max(1, Math.ceil(at - now)));
+    const paced = Number.isFinite(this.rate) ? ((this.queue.length - 1) / this.rate) * 1000 : 0;
+    const reason = at === this.pausedUntil ? `the server asked to wait ${formatDuration(at - now)}` : this.describe();
+    this.onWait?.(this.queue.length, paced + (at - now), reason);
+  }
+}
+
+/** An account: its limiter and its progress lines. */
+export interface Account {
+  limiter: Limiter;
+  progress: Progress;
+}
+
+const accounts = new Map<string, Account>();
+
+/**
+ * The account of a base URL and key in this process, created on first use. Keys are hashed, never
+ * kept as map keys.
+ */
+export function accountFor(name: string, baseUrl: string, apiKey: string | undefined, s: LimiterSettings, sink?: Sink): Account {
+  const id = `${name}\n${baseUrl}\n${createHash("sha256").update(apiKey ?? "").digest("hex")}`;
+  let a = accounts.get(id);
+  if (!a) {
+    const limiter = new Limiter(name, s);
+    const progress = new Progress(sink);
+    limiter.onWait = (queued, waitMs, reason) => {
+      if (waitMs >= 1000) progress.note(`${name}: ${queued} request${queued === 1 ? "" : "s"} waiting on the rate limit: ${reason}`);
+    };
+    accounts.set(id, (a = { limiter, progress }));
+  } else {
+    a.limiter.configure(s);
+    if (sink) a.progress.sink = sink;
+  }
+  return a;
+}
+
+/** Forgets every account's limiter (tests: each test starts from an account that learned nothing). */
+export function forgetAccounts(): void {
+  accounts.clear();
+}

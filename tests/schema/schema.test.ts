@@ -75,14 +75,15 @@ describe("schema.json says what every registered table says", () => {
     }
   });
 
-  test("the config section and the runtime read the same settings (a new setting is listed in provider/schema/config.ts)", () => {
+  test("the config section and the runtime read the same settings, from stack config and from the environment", () => {
+    const sample = (s: { key: string; type: string }, n: number) => (s.key === "baseUrl" ? `https://api${n}.example.com/v2` : s.type === "string" ? `value-${n}-of-${s.key}` : String(n + 7));
+    const parsed = (s: { type: string }, v: string) => (s.type === "string" ? v : Number(v));
     for (const p of Object.values(platforms)) {
-      const all = Object.fromEntries(SETTINGS.map((s) => [`${p.name}:${s.key}`, `value-of-${s.key}`]));
+      const all = Object.fromEntries(SETTINGS.map((s) => [`${p.name}:${s.key}`, sample(s, 1)]));
       const read = settingsFor(p, { get: (k) => all[k] }, {}) as Record<string, unknown>;
-      expect(Object.keys(read).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
-      for (const s of SETTINGS) expect(read[s.key]).toBe(`value-of-${s.key}`);
-      const fromEnv = settingsFor(p, undefined, Object.fromEntries(SETTINGS.map((s) => [`${p.envPrefix}_${s.env}`, `env-${s.key}`]))) as Record<string, unknown>;
-      for (const s of SETTINGS) expect(fromEnv[s.key]).toBe(`env-${s.key}`);
+      for (const s of SETTINGS) expect([s.key, read[s.key]]).toEqual([s.key, parsed(s, sample(s, 1))]);
+      const fromEnv = settingsFor(p, undefined, Object.fromEntries(SETTINGS.map((s) => [`${p.envPrefix}_${s.env}`, sample(s, 2)]))) as Record<string, unknown>;
+      for (const s of SETTINGS) expect([s.key, fromEnv[s.key]]).toEqual([s.key, parsed(s, sample(s, 2))]);
     }
   });
 

@@ -39,10 +39,21 @@ export class AnswerError extends Error {
   }
 }
 
-/** The start of a body, as text, with every secret in play redacted. */
+/**
+ * The start of a body, as text, with every secret in play redacted, also the start of one that a
+ * body cut short ends with.
+ */
 export function excerptOf(body: unknown, secrets: ReadonlyArray<string>): string {
-  const text = typeof body === "string" ? body : body === undefined ? "" : (JSON.stringify(body) ?? "");
-  const cps = [...redact(text, secrets)];
+  let text = redact(typeof body === "string" ? body : body === undefined ? "" : (JSON.stringify(body) ?? ""), secrets);
+  for (const x of secrets) {
+    for (let k = x.length - 1; k >= 3; k--) {
+      if (text.endsWith(x.slice(0, k))) {
+        text = `${text.slice(0, text.length - k)}[secret]`;
+        break;
+      }
+    }
+  }
+  const cps = [...text];
   return cps.length <= EXCERPT_CHARS ? cps.join("") : `${cps.slice(0, EXCERPT_CHARS).join("")}… (${cps.length} characters)`;
 }
 

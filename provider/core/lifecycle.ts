@@ -19,7 +19,7 @@ import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire 
 import { changedFields, diff, managedOf, planCreate, planUpdate, type DiffResult } from "./plan";
 import { keyedMatches, readBack, readInputs, rewritesOf, seal, serverValue, toState, type Rewrites } from "./state";
 import { isObject } from "./values";
-import { CHANGED_KEY, IMPORT_KEY, changedWriteOnly, secretValues, withoutWriteOnly, writeOnlyEntries } from "./writeonly";
+import { CHANGED_KEY, IMPORT_KEY, MARKED_KEY, changedWriteOnly, markedOf, protectedValues, secretValues, withoutWriteOnly, writeOnlyEntries } from "./writeonly";
 
 type Props = Record<string, unknown>;
 
@@ -89,7 +89,7 @@ const definedInputs = (def: ResourceDef, news: Props) => inputFields(def).filter
 
 export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifecycle {
   const what = `${def.platform}.${def.type}`;
-  const ctx = (label: string, ...inputs: Props[]) => ctxFor(def, client(), inputs.flatMap((i) => secretValues(def, i)), label);
+  const ctx = (label: string, ...inputs: Props[]) => ctxFor(def, client(), inputs.flatMap((i) => protectedValues(def, i)), label);
 
   /** Outputs of a write's answer, with the read-back check on the fields sent. */
   function settle(body: Wire, news: Props, sentFields: string[], o: { prev?: Props; sent: ReadonlySet<string>; c?: Ctx }): Props {
@@ -302,8 +302,14 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     },
   };
 
-  // No write-only value outside a secret output, whatever the server echoes where (state.ts `seal`).
-  const sealed = (v: Props, ...from: Props[]) => seal(def, v, from.flatMap((i) => secretValues(def, i)));
+  // No write-only value outside a secret output, whatever the server echoes where (state.ts `seal`);
+  // the names of the inputs the program marked secret travel with the outputs, for refresh.
+  const sealed = (v: Props, ...from: Props[]) => {
+    const marked = [...new Set(from.flatMap(markedOf))];
+    const out = seal(def, v, from.flatMap((i) => protectedValues(def, i)), marked);
+    if (marked.length) out[MARKED_KEY] = markedOf(from[0]).length ? markedOf(from[0]) : marked;
+    return out;
+  };
   const sealError = (e: unknown, ...from: Props[]): never => {
     const err = e as Error & { properties?: Props };
     if (err?.properties) err.properties = sealed(err.properties, ...from);

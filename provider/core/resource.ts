@@ -65,6 +65,26 @@ export function secretize(
   return out;
 }
 
+/** Whether a program value holds a value marked `pulumi.secret()`, at any depth. */
+async function holdsMarkedSecret(v: unknown): Promise<boolean> {
+  if (pulumi.Output.isInstance(v)) return pulumi.isSecret(v);
+  if (Array.isArray(v)) return (await Promise.all(v.map(holdsMarkedSecret))).some(Boolean);
+  if (isObject(v)) return (await Promise.all(Object.values(v).map(holdsMarkedSecret))).some(Boolean);
+  return false;
+}
+
+/**
+ * The names of the inputs the program marked secret. The dynamic-provider host strips secret marks
+ * before the provider sees its inputs, so this list (names only, `__secretInputs`) is how the provider
+ * knows to keep those values out of warnings, errors and excerpts, like write-only values.
+ */
+export function secretInputNames(args: Record<string, unknown>): pulumi.Output<string[]> {
+  const names = Object.entries(args)
+    .filter(([k, v]) => !k.startsWith("__") && v !== undefined)
+    .map(async ([k, v]) => ((await holdsMarkedSecret(v)) ? k : undefined));
+  return pulumi.output(Promise.all(names).then((ks) => ks.filter((k): k is string => k !== undefined)));
+}
+
 /** What `pulumi.dynamic.Resource`'s constructor takes: provider, name, props, options, module, type. */
 export type DynamicArgs = [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions, string, string];
 
@@ -78,6 +98,7 @@ export function dynamicArgs(def: ResourceDef, name: string, args: object | undef
   const secretOutputs = Object.entries(def.fields).filter(([, s]) => holdsSecret(s)).map(([n]) => n);
   const props: Record<string, unknown> = Object.fromEntries(Object.keys(def.fields).map((k) => [k, undefined]));
   Object.assign(props, secretize(def, (args ?? {}) as Record<string, unknown>));
+  props.__secretInputs = secretInputNames((args ?? {}) as Record<string, unknown>);
   return [
     shellOf(`${def.platform}:${def.type}`),
     name,

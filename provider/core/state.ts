@@ -219,7 +219,7 @@ export function toState(def: ResourceDef, body: Wire, o: StateOptions): Props {
  * server that echoes one into another field (or a member no table marks) has it replaced with
  * `[secret]` there. Outputs of fields that hold write-only values are secret outputs and left alone.
  */
-export function seal(def: ResourceDef, outs: Props, secrets: ReadonlyArray<string>): Props {
+export function seal(def: ResourceDef, outs: Props, secrets: ReadonlyArray<string>, marked: ReadonlyArray<string> = []): Props {
   const known = secrets.filter((x) => typeof x === "string" && x.length >= 3);
   if (!known.length) return outs;
   const scrub = (v: unknown): unknown => {
@@ -231,7 +231,8 @@ export function seal(def: ResourceDef, outs: Props, secrets: ReadonlyArray<strin
   const out: Props = {};
   for (const [k, v] of Object.entries(outs)) {
     const spec = def.fields[k];
-    out[k] = spec && (spec.secret || spec.secretMembers?.length) ? v : scrub(v);
+    // Secret outputs keep their values: write-only fields, and inputs the program marked secret.
+    out[k] = (spec && (spec.secret || spec.secretMembers?.length)) || marked.includes(k) ? v : scrub(v);
   }
   return out;
 }

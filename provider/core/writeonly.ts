@@ -74,6 +74,26 @@ export function changedOf(news: Props): (path: string) => boolean {
   return (path) => list.has(path);
 }
 
+/** The input key naming the inputs the program marked `pulumi.secret()` (core/resource.ts `secretInputNames`). */
+export const MARKED_KEY = "__secretInputs";
+/** The inputs (or outputs) the program marked secret, by name. */
+export const markedOf = (props: Props): string[] => (Array.isArray(props[MARKED_KEY]) ? (props[MARKED_KEY] as unknown[]).filter((x): x is string => typeof x === "string") : []);
+
+/**
+ * Every string that must stay out of warnings, errors and excerpts: the write-only values, and the
+ * values of inputs the program marked secret.
+ */
+export function protectedValues(def: ResourceDef, props: Props): string[] {
+  const out = secretValues(def, props);
+  const collect = (v: unknown): void => {
+    if (typeof v === "string") out.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (isObject(v)) Object.values(v).forEach(collect);
+  };
+  for (const name of markedOf(props)) collect(props[name]);
+  return out;
+}
+
 /** Every write-only string in a set of inputs, so errors and excerpts can redact them. */
 export function secretValues(def: ResourceDef, inputs: Props): string[] {
   const out: string[] = [];

@@ -66,3 +66,10 @@ test("an update whose answer was lost but which the object shows in full succeed
   expect(r.outs).toMatchObject({ note: "c" });
   expect(console.warn).toHaveBeenCalledWith(expect.stringMatching(/read back, the Thing shows the whole update/));
 });
+
+test("an excerpt never holds a secret, whole or cut short at the end of a body", () => {
+  const { excerptOf } = jest.requireActual("../../provider/core/answers") as typeof import("../../provider/core/answers");
+  expect(excerptOf('{"password":"hunter2-long","x":1}', ["hunter2-long"])).toBe('{"password":"[secret]","x":1}');
+  expect(excerptOf('{"password":"hunter2-lo', ["hunter2-long"])).toBe('{"password":"[secret]');
+  expect(excerptOf("x".repeat(500), [])).toMatch(/… \(500 characters\)$/);
+});

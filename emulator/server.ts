@@ -94,6 +94,29 @@ export interface Fault {
 }
 
 export type BrokenAnswer = "truncated" | "html" | "empty" | "no-id" | "cut";
+const BROKEN: BrokenAnswer[] = ["truncated", "html", "empty", "no-id", "cut"];
+const FAULT_KEYS = ["platform", "method", "path", "status", "retryAfter", "body", "latencyMs", "drop", "rewrite", "after", "answer", "count"];
+
+/** What is wrong with a fault a test posted, in one line; undefined when it is good. */
+function faultProblem(f: unknown, platforms: string[]): string | undefined {
+  if (typeof f !== "object" || f === null || Array.isArray(f)) return "the body must be a JSON object";
+  const x = f as Record<string, unknown>;
+  const unknown = Object.keys(x).find((k) => !FAULT_KEYS.includes(k));
+  if (unknown) return `unknown member ${JSON.stringify(unknown)} (known: ${FAULT_KEYS.join(", ")})`;
+  if (x.platform !== undefined && !platforms.includes(String(x.platform))) return `unknown platform ${JSON.stringify(x.platform)} (platforms: ${platforms.join(", ")})`;
+  if (x.method !== undefined && (typeof x.method !== "string" || x.method !== x.method.toUpperCase())) return `method must be an upper-case HTTP method such as "GET", got ${JSON.stringify(x.method)}`;
+  if (x.path !== undefined && typeof x.path !== "string") return "path must be a string (a substring of the request path)";
+  if (x.status !== undefined && !(Number.isInteger(x.status) && (x.status as number) >= 100 && (x.status as number) <= 599)) return "status must be an HTTP status code (100-599)";
+  if (x.latencyMs !== undefined && !(typeof x.latencyMs === "number" && x.latencyMs >= 0)) return "latencyMs must be a number of milliseconds";
+  if (x.count !== undefined && !(Number.isInteger(x.count) && (x.count as number) >= 1)) return "count must be a whole number of at least 1";
+  if (x.answer !== undefined && !BROKEN.includes(x.answer as BrokenAnswer)) return `answer must be one of ${BROKEN.join(", ")}, got ${JSON.stringify(x.answer)}`;
+  for (const k of ["drop", "after"]) if (x[k] !== undefined && typeof x[k] !== "boolean") return `${k} must be true or false`;
+  if (x.rewrite !== undefined && (typeof x.rewrite !== "object" || x.rewrite === null || Array.isArray(x.rewrite))) return "rewrite must be an object of top-level answer members";
+  if (x.status === undefined && x.drop === undefined && x.latencyMs === undefined && x.answer === undefined && x.rewrite === undefined) {
+    return "the fault does nothing: give status, drop, latencyMs, answer or rewrite";
+  }
+  return undefined;
+}
 
 /** Writes a broken version of a 2xx answer (see `Fault.answer`). */
 function sendBroken(raw: http.IncomingMessage, res: http.ServerResponse, answer: EmuResponse, kind: BrokenAnswer): void {
@@ -129,6 +152,9 @@ function sendBroken(raw: http.IncomingMessage, res: http.ServerResponse, answer:
       res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => raw.socket.destroy());
       return;
     }
+    default:
+      // Checked when the fault is posted; never leave a request without an answer.
+      return void res.end(write(500, "application/json", JSON.stringify({ error: `emulator: unknown broken answer ${JSON.stringify(kind)}` })));
   }
 }
 
@@ -196,12 +222,17 @@ export async function startEmulator(
     }
     if (parts[0] === "faults") {
       if (req.method === "DELETE") return (faults = []), { status: 204 };
+      if (req.method === "GET") return { status: 200, body: faults };
+      if (req.method !== "POST") return { status: 405, body: { error: "use POST to add a fault, GET to list them, DELETE to clear them" } };
+      const bad = faultProblem(req.body, [...byName.keys()]);
+      if (bad) return { status: 400, body: { error: `bad fault: ${bad}` } };
       const f = req.body as Fault;
       faults.push({ ...f, count: f.count ?? 1 });
       return { status: 201, body: f };
     }
     if (parts[0] === "ratelimit") return rateLimitControl(limits, req.method, req.body, [...byName.keys()]);
     if (parts[0] === "keys" && req.method === "PUT") {
+      if (!byName.has(parts[1])) return { status: 404, body: { error: `unknown platform ${JSON.stringify(parts[1])} (platforms: ${[...byName.keys()].join(", ")})` } };
       keys.set(parts[1], (req.body as { key?: string })?.key);
       return { status: 204 };
     }

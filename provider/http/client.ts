@@ -214,7 +214,8 @@ export class PlatformClient {
     const raw = this.spec.errorMessage(body) ?? (typeof body === "string" ? body.slice(0, 500) : "");
     const safeBody = body === undefined ? undefined : JSON.parse(redact(JSON.stringify(body), secrets));
     const e = new ApiError(p, method, path, a.status, redact(raw, secrets), safeBody, tries);
-    if (count) e.message += `; ${count}`;
+    // Retried answers keep the server's message last (callers append hints to it); `tries` has the count.
+    if (tail) e.message += `; ${tail}`;
     const hint = this.pathHint(a.status);
     if (hint) e.message += `. ${hint}`;
     return e;

@@ -33,7 +33,7 @@ test("no key anywhere fails with a message naming every way to set one, and make
     expect(String(e.message)).toContain("asteroid: no API key is configured");
     expect(String(e.message)).toContain("pulumi config set --secret asteroid:apiKey");
     expect(String(e.message)).toContain("ASTEROID_API_KEY");
-    expect(String(e.message)).toContain("new agents.Provider");
+    expect(String(e.message)).toContain(`new Provider("name", { asteroid: { apiKey } })`);
     expect(await env.ctl.requests()).toEqual([]);
   } finally {
     await stack.stop();

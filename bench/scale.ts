@@ -154,21 +154,30 @@ function programDir(): string {
   return dir;
 }
 
-/** The hand-written provider as the SDK serializes it from a user's program, its call templates captured. */
-function serializeHandwritten(dir: string, templates: Record<string, TypeTemplate>): string {
+/**
+ * The hand-written provider of each type as the SDK serializes it from a user's program: one
+ * provider per type, with that type's call templates captured in its code.
+ */
+function serializeHandwritten(dir: string, templates: Record<string, TypeTemplate>): Record<string, string> {
   const mod = path.join(REPO, "bin/bench/scale-handwritten.js");
   const script = `
 const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
-const m = require(${JSON.stringify(mod)});
-m.setTemplates(JSON.parse(process.argv[1]));
-serializeFunction(() => m.handwritten, { allowSecrets: true }).then((r) => process.stdout.write(r.text), (e) => { console.error(e); process.exit(1); });`;
+(async () => {
+  const out = {};
+  for (const [token, t] of Object.entries(JSON.parse(process.argv[1]))) {
+    const m = require(${JSON.stringify(mod)});
+    m.setTemplates({ [token]: t });
+    out[token] = (await serializeFunction(() => m.handwritten, { allowSecrets: true })).text;
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });`;
   const r = spawnSync(process.execPath, ["--preserve-symlinks", "--no-warnings", "-e", script, JSON.stringify(templates)], {
     cwd: dir,
     env: { ...process.env, NODE_PATH: path.join(REPO, "node_modules") },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`serializing the hand-written provider failed: ${r.stderr}`);
-  return r.stdout;
+  return JSON.parse(r.stdout);
 }
 
 export interface ScaleOptions {
@@ -292,7 +301,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     }
     // The same at all in flight with the hand-written provider: what the host costs without pulumi-agents.
     const hwInputs = (r: Res, version: number): Props => ({ ...oursInputs(r), kind: r.token, name: r.name, version });
-    const handwrittenText = Object.fromEntries(TOKENS.map((t) => [t, serializeHandwritten(dir, { [t]: templates.byType[t] })]));
+    const handwrittenText = serializeHandwritten(dir, templates.byType);
     log(`  serialized providers: pulumi-agents ${Buffer.byteLength(providers[TOKENS[0]])} B, hand-written ${TOKENS.map((t) => Buffer.byteLength(handwrittenText[t])).join(", ")} B`);
     let handwrittenPeakMb: number;
     {

@@ -12,10 +12,10 @@
  *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
  *     the last 2 s when that is far lower), unless the rate measured between two 429s is higher: a
  *     token bucket is empty at each 429, so what it let through between two of them is its rate
- *     times the time between; the limiter then paces 1 % under that;
+ *     times the time between; the limiter then paces 1.5 % under that;
  *   - while requests wait on the rate and the rate is actually used, it climbs back halfway to the
- *     rate last known too fast (at most 10 % a second), then by 0.1 % a second per second since the
- *     last 429 (at most 5 %), so the limiter follows a limit that changes;
+ *     rate last known too fast (at most 10 % a second); near it, it holds 5 s, then creeps up by 0.1 %
+ *     a second per second (at most 5 %), so the limiter follows a limit that changes;
  *   - one 429 teaches once: a 429 on a request sent before the last change teaches nothing;
  *   - a `Retry-After` over 2 s (a spent quota) pauses the whole account, as it did the first time.
  *   A request turned away in a burst shrinks our bucket by a quarter: the server's may be smaller.
@@ -81,7 +81,9 @@ const INCREASE = 0.001;
 const PROBE = 2;
 const FAR = 0.7;
 /** How far under the rate measured between refusals to pace. */
-const MARGIN = 0.01;
+const MARGIN = 0.015;
+/** How long the rate holds near the rate last known too fast before it creeps up again. */
+const HOLD_MS = 5000;
 /** How long a refusal serves as the start of a measurement. */
 const ANCHOR_MS = 20_000;
 const MAX_INCREASE = 0.05;
@@ -414,13 +416,13 @@ export class Limiter {
     const step = this.phase === "probe" ? 500 : 1000;
     if (now - this.cutAt < step || now - this.raisedAt < step) return;
     this.raisedAt = now;
-    // Probe: double. Steady: halfway back to the rate that was last too fast (at most 10 % a step),
-    // then, near it, by 0.1 % a second per second since the last 429 (at most 5 %): the server's
+    // Probe: double. Steady: halfway back to the rate that was last too fast (at most 10 % a step);
+    // near it, hold 5 s, then creep up by 0.1 % a second per second (at most 5 %): the server's
     // limit may have changed.
     const near = this.learned >= this.tooFast * NEAR;
     const grow =
       this.phase === "probe" ? PROBE
-      : near ? 1 + Math.min(MAX_INCREASE, INCREASE * ((now - this.cutAt) / 1000))
+      : near ? 1 + Math.min(MAX_INCREASE, INCREASE * Math.max(0, (now - this.cutAt - HOLD_MS) / 1000))
       : Math.max(1, Math.min(1 + RECOVER, (this.learned + this.tooFast) / 2 / this.learned));
     this.learned = Math.min(ceiling, this.learned * grow);
     this.learnedCapacity = Math.min(this.learned, this.learnedCapacity + 1);

@@ -198,7 +198,7 @@ export class PlatformClient {
     return `gave up after ${t.attempts} attempt${t.attempts === 1 ? "" : "s"} over ${formatDuration(t.elapsedMs)}: the operation deadline (${setting}) ${end}`;
   }
 
-  /** The error for an attempt that is not retried; `count` replaces the default `N attempts over T`. */
+  /** The error for an attempt that is not retried; `tail` (the deadline's text) replaces `N attempts over T`. */
   private failure(method: string, path: string, a: Attempt, secrets: string[], tries: Attempts, mayHaveActed: boolean, tail?: string): ApiError | TransportError {
     const p = this.spec.name;
     const count = tail ?? (tries.attempts > 1 ? `${tries.attempts} attempts over ${formatDuration(tries.elapsedMs)}` : "");
@@ -214,7 +214,8 @@ export class PlatformClient {
     const raw = this.spec.errorMessage(body) ?? (typeof body === "string" ? body.slice(0, 500) : "");
     const safeBody = body === undefined ? undefined : JSON.parse(redact(JSON.stringify(body), secrets));
     const e = new ApiError(p, method, path, a.status, redact(raw, secrets), safeBody, tries);
-    if (count) e.message += `; ${count}`;
+    // Retried answers keep the server's message last (callers append hints to it); `tries` has the count.
+    if (tail) e.message += `; ${tail}`;
     const hint = this.pathHint(a.status);
     if (hint) e.message += `. ${hint}`;
     return e;

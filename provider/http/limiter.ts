@@ -4,18 +4,30 @@
  *
  * - Pacing: a token bucket. Its rate is unknown (no pacing) until the server shows its limit, or the
  *   one set by `<platform>:maxRequestsPerSecond`, which is also a ceiling on anything learned.
- * - Learning from 429: the first 429 pauses the account for its `Retry-After`; at the end of the pause
- *   the rate becomes the rate at which the server accepted requests just before it said no. After
- *   that, a 429 lowers the rate a little (to just under the accepted rate) instead of pausing, and
- *   while requests are queued with no 429 the rate creeps up (2 % a second), so the limiter keeps
- *   using what the server allows as it changes. A long `Retry-After` (over 2 s: a spent quota)
- *   always pauses the account.
+ * - Learning from 429 (like TCP's slow start and congestion avoidance):
+ *   - the first 429 pauses the account for its `Retry-After`; at the end of the pause the rate is the
+ *     rate at which the server accepted what was sent before (at least 1 request/s);
+ *   - probe: while requests wait on the rate and none is refused for half a second, the rate
+ *     doubles; the first 429 after a doubling goes back to the rate before it;
+ *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
+ *     the last 2 s when that is far lower), unless the rate measured between two 429s is higher: a
+ *     token bucket is empty at each 429, so what it let through between two of them is its rate
+ *     times the time between; the limiter then paces 1.5 % under that;
+ *   - while requests wait on the rate and the rate is actually used, it climbs back halfway to the
+ *     rate last known too fast (at most 10 % a second); near it, it holds 5 s, then creeps up by 0.1 %
+ *     a second per second (at most 5 %), so the limiter follows a limit that changes;
+ *   - one 429 teaches once: a 429 on a request sent before the last change teaches nothing;
+ *   - a `Retry-After` over 2 s (a spent quota) pauses the whole account, as it did the first time.
+ *   A request turned away in a burst shrinks our bucket by a quarter: the server's may be smaller.
  * - Learning from headers: `RateLimit-Policy` / `RateLimit-Limit` with a window (`10;w=1`) set the rate
- *   and burst exactly; `RateLimit-Remaining` / `X-RateLimit-Remaining` with `*-Reset` hold requests
- *   back once the quota is spent, until it resets.
+ *   and burst as the server states them; `RateLimit-Remaining` keeps the bucket no fuller than the
+ *   server's; a spent `RateLimit-Remaining` / `X-RateLimit-Remaining` whose reset is over 2 s away
+ *   holds every request until the reset.
  * - `<platform>:maxConcurrency` bounds the requests in flight.
  * - Order: by priority (the start of the operation a request belongs to), so a retried request of an
  *   old operation goes before the first request of a new one and no operation starves.
+ * - A request whose operation deadline passes in the queue (or will pass during a pause the server
+ *   asked for) fails at once with `QueueDeadline`, unsent.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { createHash } from "node:crypto";
@@ -34,8 +46,8 @@ export interface Permit {
   sentAt: number;
   /** How long the request waited in the queue, in ms. */
   waitedMs: number;
-  /** Sent in a burst (more than one token was available), not at the paced rate. */
-  burst: boolean;
+  /** The bucket's level when the request was sent (Infinity while the rate is unknown). */
+  tokens: number;
 }
 
 export type RateSource = "none" | "configured" | "429" | "headers";
@@ -67,6 +79,13 @@ const RECOVER = 0.1;
 const NEAR = 0.985;
 const INCREASE = 0.001;
 const PROBE = 2;
+const FAR = 0.7;
+/** How far under the rate measured between refusals to pace. */
+const MARGIN = 0.015;
+/** How long the rate holds near the rate last known too fast before it creeps up again. */
+const HOLD_MS = 5000;
+/** How long a refusal serves as the start of a measurement. */
+const ANCHOR_MS = 20_000;
 const MAX_INCREASE = 0.05;
 const MIN_RATE = 0.05;
 /** A Retry-After longer than this pauses the whole account even when the rate is known. */
@@ -143,7 +162,7 @@ export class Limiter {
 
   private learned = Infinity;
   private headerRate?: number;
-  /** unknown: no 429 yet; probe: doubling each second from the first estimate; steady: small steps. */
+  /** unknown: no 429 yet; probe: doubling from the first estimate; steady: small steps. */
   private phase: "unknown" | "probe" | "steady" = "unknown";
   private learnedCapacity = Infinity;
   private tokens = Infinity;
@@ -155,13 +174,18 @@ export class Limiter {
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
   private accepted: number[] = [];
+  /** Send times of the last ANCHOR_MS. */
+  private sends: number[] = [];
+  /** Send time of a refused request (the server's bucket was empty then), and the refusals since. */
+  private anchor?: number;
+  private rejects: number[] = [];
   private firstSentAt?: number;
   private cutAt = -Infinity;
   /** The first 429 with the rate unknown: when the pause it started began (the learning waits for its end). */
   private pendingCut?: number;
   private saturatedAt = -Infinity;
   private raisedAt = -Infinity;
-  /** The rate of the last 429 after probing: the server's limit is just under it. */
+  /** A rate known to be too fast (the last one refused, or the one measured): the limit is just under it. */
   private tooFast = Infinity;
 
   constructor(
@@ -268,7 +292,7 @@ export class Limiter {
     this.tokens = Math.min(this.tokens, this.capacity);
   }
 
-  private on429({ sentAt, burst }: Permit, retryAfterMs: number | undefined, now: number): void {
+  private on429({ sentAt, tokens }: Permit, retryAfterMs: number | undefined, now: number): void {
     this.stats.rateLimited++;
     const wait = retryAfterMs ?? 1000;
     const unknown = this.phase === "unknown";
@@ -276,14 +300,16 @@ export class Limiter {
       this.pausedUntil = Math.max(this.pausedUntil, now + wait);
       this.expirePaused();
     }
+    this.rejects.push(sentAt);
     if (sentAt < this.cutAt) return; // sent before the last slow-down: already accounted for
     if (unknown) {
+      this.anchor ??= sentAt;
       // Learn when the pause ends, from everything sent before it began: the server may have let
       // through requests sent after the one it turned away.
       this.pendingCut ??= now;
       return;
     }
-    this.cut(sentAt, now, burst);
+    this.cut(sentAt, now, tokens);
   }
 
   /**
@@ -291,35 +317,66 @@ export class Limiter {
    * the server accepted what was sent before it said no (then probing upwards by doubling); from
    * then on, a step down.
    */
-  private cut(sentAt: number, now: number, burst = false): void {
-    const accepted = (windowMs: number) => {
+  private cut(sentAt: number, now: number, tokens = 0): void {
+    /** Requests sent in the window before `sentAt` and let through, per second of `extraMs` more than the window. */
+    const accepted = (windowMs: number, extraMs = 0) => {
       const from = Math.max(sentAt - windowMs, this.firstSentAt ?? sentAt);
       let count = 0;
       for (const t of this.accepted) if (t >= from && t <= sentAt) count++;
-      return (count / Math.max(1000, sentAt - from)) * 1000;
+      return (count / Math.max(1000, sentAt - from + extraMs)) * 1000;
     };
     if (this.phase === "unknown") {
-      // Nothing accepted yet says nothing about the rate: start from one a second and probe upwards.
-      this.learned = Math.max(1, accepted(WINDOW_MS));
+      // What was let through before the pause, over that time and the pause: a server that let a
+      // burst through refills at about that rate while it asks to wait. An underestimate is probed
+      // away in a few doublings; nothing let through says nothing: start from one a second.
+      this.learned = Math.max(1, accepted(WINDOW_MS, now - sentAt));
       this.learnedCapacity = Math.max(1, this.learned);
       this.phase = "probe";
     } else {
-      // After a doubling: back to the step before, which went a whole second without a 429.
-      // Otherwise a little lower.
+      // After a doubling: back to the step before, which went half a second without a 429.
+      // Otherwise a step lower; and at once to the rate let through lately when far lower.
       const doubled = this.phase === "probe" && this.raisedAt > this.cutAt;
       this.tooFast = this.learned;
       this.learned = Math.max(MIN_RATE, doubled ? this.learned / PROBE : this.learned * DECREASE);
-      // A burst turned away means the server's bucket is smaller than ours: halve ours.
-      this.learnedCapacity = Math.max(1, Math.min(this.learnedCapacity, this.learned) / (burst ? 2 : 1));
+      const recent = accepted(2000);
+      if (recent > 0 && recent < this.learned * FAR) this.learned = Math.max(MIN_RATE, recent);
+      // The server's rate measured between two refusals is at least that (its bucket may have
+      // overflowed while we sent slower): pace just under it when it is higher.
+      const measured = this.betweenRefusals(sentAt);
+      if (measured !== undefined && measured * (1 - MARGIN) > this.learned) {
+        this.tooFast = measured;
+        this.learned = measured * (1 - MARGIN);
+      }
+      // Turned away in a burst: the server's bucket may be smaller than ours.
+      const burst = Number.isFinite(tokens) && tokens >= 2;
+      this.learnedCapacity = Math.max(1, Math.min(this.learnedCapacity, this.learned) * (burst ? 0.75 : 1));
       this.phase = "steady";
     }
     if (this.source !== "headers") this.source = "429";
     this.cutAt = now;
-    if (process.env.LIMITER_DEBUG) console.log("cut", { t: now - (this.firstSentAt ?? 0), burst, phase: this.phase, learned: this.learned, cap: this.learnedCapacity });
     const first = !Number.isFinite(this.rate);
     this.apply();
     if (!first) this.tokens = 0;
     this.refilledAt = now;
+  }
+
+  /**
+   * The server's rate, measured between two refusals: a token bucket is empty at each 429, so what it
+   * let through between them is what it refilled, its rate times the time between them (give or take
+   * a request). Needs a second between them and a few requests; moves the anchor on when used.
+   */
+  private betweenRefusals(sentAt: number): number | undefined {
+    const anchor = this.anchor;
+    this.anchor ??= sentAt;
+    if (anchor === undefined || sentAt - anchor < 1000) return undefined;
+    let through = 0;
+    for (const t of this.sends) if (t > anchor && t < sentAt) through++;
+    for (const t of this.rejects) if (t > anchor && t < sentAt) through--;
+    this.anchor = sentAt;
+    this.rejects = this.rejects.filter((t) => t >= sentAt);
+    // Give or take a request: the bucket may have held up to one at either refusal, and have filled
+    // while we waited out the first. Err up by one: too fast shows soon in a 429, too slow never does.
+    return through >= 5 ? ((through + 1) / (sentAt - anchor)) * 1000 : undefined;
   }
 
   private learnHeaders(info: RateLimitInfo, now: number): void {
@@ -352,18 +409,21 @@ export class Limiter {
   private maybeRaise(now: number): void {
     const ceiling = this.source === "headers" ? this.headerRate ?? Infinity : this.source === "429" ? Infinity : 0;
     if (this.learned >= ceiling || now - this.saturatedAt > 500) return;
+    // Only a rate actually used is worth raising: a 429 is the only sign of a rate too fast.
+    let lastSecond = 0;
+    for (let i = this.sends.length - 1; i >= 0 && this.sends[i] >= now - 1000; i--) lastSecond++;
+    if (lastSecond < this.learned * 0.9) return;
     const step = this.phase === "probe" ? 500 : 1000;
     if (now - this.cutAt < step || now - this.raisedAt < step) return;
     this.raisedAt = now;
-    // Probe: double. Steady: halfway back to the rate that was last too fast (at most 10 % a step),
-    // then, near it, by 0.1 % a second per second since the last 429 (at most 5 %): the server's
+    // Probe: double. Steady: halfway back to the rate that was last too fast (at most 10 % a step);
+    // near it, hold 5 s, then creep up by 0.1 % a second per second (at most 5 %): the server's
     // limit may have changed.
     const near = this.learned >= this.tooFast * NEAR;
     const grow =
       this.phase === "probe" ? PROBE
-      : near ? 1 + Math.min(MAX_INCREASE, INCREASE * ((now - this.cutAt) / 1000))
+      : near ? 1 + Math.min(MAX_INCREASE, INCREASE * Math.max(0, (now - this.cutAt - HOLD_MS) / 1000))
       : Math.max(1, Math.min(1 + RECOVER, (this.learned + this.tooFast) / 2 / this.learned));
-    if (process.env.LIMITER_DEBUG) console.log("raise", { t: now - (this.firstSentAt ?? 0), learned: this.learned, near });
     this.learned = Math.min(ceiling, this.learned * grow);
     this.learnedCapacity = Math.min(this.learned, this.learnedCapacity + 1);
     this.apply();
@@ -393,14 +453,18 @@ export class Limiter {
         this.schedule(wakeAt, now);
         return;
       }
-      const burst = Number.isFinite(this.tokens) && this.tokens >= 2;
+      const tokens = this.tokens;
       this.tokens -= 1;
       this.inFlight++;
       this.stats.sent++;
+      this.sends.push(now);
+      while (this.sends[0] < now - ANCHOR_MS) this.sends.shift();
+      // A refusal too long ago no longer tells the bucket's state (it may have filled since).
+      if (this.anchor !== undefined && now - this.anchor > ANCHOR_MS) [this.anchor, this.rejects] = [undefined, []];
       this.firstSentAt ??= now;
       const w = this.queue.shift()!;
       if (w.timer) clearTimeout(w.timer);
-      w.resolve({ sentAt: now, waitedMs: now - w.queuedAt, burst });
+      w.resolve({ sentAt: now, waitedMs: now - w.queuedAt, tokens });
     }
   }
 

@@ -53,7 +53,8 @@ export function describeError(code: string | undefined, message: string, timeout
     case "UND_ERR_HEADERS_TIMEOUT": return `no answer within ${timeoutMs} ms`;
     case "UND_ERR_BODY_TIMEOUT": return `the answer stalled for ${timeoutMs} ms mid-body`;
     case "UND_ERR_CONNECT_TIMEOUT": return "connection timed out";
-    case "ERR_INVALID_URL": case "UND_ERR_INVALID_ARG": return `invalid URL (${message})`;
+    case "ERR_INVALID_URL": return "invalid URL";
+    case "UND_ERR_INVALID_ARG": return `invalid URL (${message})`;
     default: return code ? `${code}${message && !message.includes(code) ? ` (${message})` : ""}` : message;
   }
 }

@@ -1,0 +1,18 @@
+/**
+ * The scale benchmark (`npm run bench:scale`) as a smoke test on a few resources: it runs end to end
+ * through the real host, no operation fails (also under a rate limit), and every phase makes the
+ * fewest calls the platform's API allows. No timing is asserted: the figures belong in the README.
+ */
+import { PHASES, runScale } from "../../bench/scale";
+
+test("the scale benchmark runs on a few resources: no failed operation, the fewest calls in every phase", async () => {
+  const r = await runScale({ n: 5, rate: 1, parallel: ["all"], overheadParallel: 5, overheadRounds: 1 });
+  for (const [type, phases] of Object.entries(r.calls)) {
+    for (const p of PHASES) expect([type, p, phases[p].measured]).toEqual([type, p, phases[p].minimum]);
+  }
+  expect(Object.keys(r.calls)).toHaveLength(5);
+  expect(r.throughput.map((t) => t.failed)).toEqual([0]);
+  expect(r.rateLimited.map((t) => t.failed)).toEqual([0]);
+  expect(r.overhead.handwrittenSeconds).toBeGreaterThan(0);
+  expect(r.overhead.bareSeconds).toBeGreaterThan(0);
+}, 120_000);

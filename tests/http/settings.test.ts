@@ -1,0 +1,125 @@
+/**
+ * The provider's settings: where each comes from (config or provider input, then environment),
+ * what a bad value says, the check-time failures of a platform's configuration, and the explicit
+ * provider's "did you mean" on unknown keys.
+ */
+import { Provider } from "../../provider";
+import { didYouMean, resolveSettings, settingsFailures, type ConfigSource } from "../../provider/http/config";
+import { ConfigError } from "../../provider/http/errors";
+import { asteroid } from "../../provider/asteroid/platform";
+import { letta } from "../../provider/letta/platform";
+
+const PLATFORMS = ["everruns", "asteroid", "odeus", "letta"];
+/** A config object like the host's (`cmd/dynamic-provider/config.js`): `get` plus `rawConfig`. */
+const config = (raw: Record<string, unknown>): ConfigSource => ({ get: (k) => raw[k], rawConfig: raw });
+const KEY = { "asteroid:apiKey": "k" };
+const reasons = (raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => settingsFailures(asteroid, config(raw), PLATFORMS, env).map((f) => f.reason);
+
+describe("resolving settings", () => {
+  test("config (or an explicit provider's input) wins, then the environment; sources are remembered", () => {
+    const r = resolveSettings(asteroid, config({ "asteroid:requestTimeoutMs": "5000" }), {
+      ASTEROID_REQUEST_TIMEOUT_MS: "9000",
+      ASTEROID_MAX_REQUESTS_PER_SECOND: "2.5",
+      ASTEROID_BASE_URL: "http://127.0.0.1:4010/asteroid",
+    });
+    expect(r.values).toEqual({ requestTimeoutMs: 5000, maxRequestsPerSecond: 2.5, baseUrl: "http://127.0.0.1:4010/asteroid" });
+    expect(r.sources).toEqual({ requestTimeoutMs: "asteroid:requestTimeoutMs", maxRequestsPerSecond: "ASTEROID_MAX_REQUESTS_PER_SECOND", baseUrl: "ASTEROID_BASE_URL" });
+    expect(r.problems).toEqual([]);
+  });
+
+  test("numbers from an explicit provider arrive as numbers", () => {
+    expect(resolveSettings(asteroid, config({ "asteroid:maxConcurrency": 4, "asteroid:operationTimeoutMs": 120000 }), {}).values).toEqual({
+      maxConcurrency: 4,
+      operationTimeoutMs: 120000,
+    });
+  });
+
+  test("a value not known at preview is left unchecked", () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(reasons({ "asteroid:apiKey": unknown, "asteroid:baseUrl": unknown, "asteroid:maxConcurrency": unknown })).toEqual([]);
+  });
+});
+
+describe("configuration failures at check", () => {
+  test("a missing API key where the platform requires one names every way to set it", () => {
+    expect(reasons({})).toEqual([
+      "asteroid: no API key is configured. Set it with `pulumi config set --secret asteroid:apiKey <key>`, with the ASTEROID_API_KEY environment variable, " +
+        'or on an explicit provider (`new Provider("name", { asteroid: { apiKey } })`, imported with `import { Provider } from "pulumi-agents"`, passed as the `provider` resource option).',
+    ]);
+    expect(reasons({}, { ASTEROID_API_KEY: "from-env" })).toEqual([]);
+    expect(settingsFailures(letta, config({}), PLATFORMS, {})).toEqual([]);
+  });
+
+  test("a config key that differs only in case names the right one (and stands for the missing key)", () => {
+    expect(reasons({ "asteroid:apikey": "k" })).toEqual([
+      "asteroid: the config key asteroid:apikey is not a setting of pulumi-agents; did you mean asteroid:apiKey? " +
+        "Fix: `pulumi config rm asteroid:apikey && pulumi config set --secret asteroid:apiKey <value>` (keys are case-sensitive).",
+    ]);
+  });
+
+  test.each([
+    ["asteroid:baseURL", "asteroid:baseUrl"],
+    ["asteroid:basUrl", "asteroid:baseUrl"],
+    ["asteriod:maxConcurrency", "asteroid:maxConcurrency"],
+    ["asteroid:requestTimeout", "asteroid:requestTimeoutMs"],
+  ])("a misspelt key %s: did you mean %s?", (typo, meant) => {
+    expect(reasons({ ...KEY, [typo]: "1" })).toEqual([expect.stringContaining(`the config key ${typo} is not a setting of pulumi-agents; did you mean ${meant}?`)]);
+  });
+
+  test("keys of the program or of other packages are left alone", () => {
+    expect(reasons({ ...KEY, "program:apiKey": "x", "aws:region": "eu-west-1", "asteroid-org:id": "x" })).toEqual([]);
+  });
+
+  test("only the checked resource's platform is looked at", () => {
+    expect(reasons({ ...KEY, "letta:apikey": "k", "odeus:baseUrl": "nope" })).toEqual([]);
+  });
+
+  test("a base URL that is not an absolute http(s) URL", () => {
+    expect(reasons({ ...KEY, "asteroid:baseUrl": "odyssey.asteroid.ai/agents/v2" })).toEqual([
+      'asteroid: asteroid:baseUrl must be an absolute http(s) URL such as https://odyssey.asteroid.ai/agents/v2, got "odyssey.asteroid.ai/agents/v2". ' +
+        "Fix: `pulumi config set asteroid:baseUrl https://odyssey.asteroid.ai/agents/v2` (or your server's URL, with its scheme and path).",
+    ]);
+    expect(reasons({ ...KEY }, { ASTEROID_BASE_URL: "ftp://x" })[0]).toMatch(/^asteroid: ASTEROID_BASE_URL must be an absolute http\(s\) URL/);
+  });
+
+  test.each([
+    ["asteroid:maxConcurrency", "lots", "a positive whole number"],
+    ["asteroid:maxConcurrency", "2.5", "a positive whole number"],
+    ["asteroid:requestTimeoutMs", "0", "a positive whole number"],
+    ["asteroid:maxRequestsPerSecond", "-1", "a positive number"],
+  ])("a bad number: %s = %s", (key, value, what) => {
+    expect(reasons({ ...KEY, [key]: value })).toEqual([expect.stringMatching(new RegExp(`^asteroid: ${key} must be ${what} \\(.*\\), got "${value}"\\. Fix: \`pulumi config set ${key} \\d+\`\\.$`))]);
+  });
+
+  test("without the host's raw config (older SDKs) the rest is still checked", () => {
+    expect(settingsFailures(asteroid, { get: () => undefined }, PLATFORMS, {}).map((f) => f.key)).toEqual(["asteroid:apiKey"]);
+  });
+});
+
+describe("did you mean", () => {
+  test("case, one or two edits; nothing for a name too far from any", () => {
+    expect(didYouMean("apikey", ["apiKey", "baseUrl"])).toBe("apiKey");
+    expect(didYouMean("baseURl", ["apiKey", "baseUrl"])).toBe("baseUrl");
+    expect(didYouMean("timeout", ["apiKey", "baseUrl"])).toBeUndefined();
+  });
+});
+
+describe("explicit provider arguments", () => {
+  test("an unknown setting fails with the one it most likely meant", () => {
+    expect(() => new Provider("eu", { asteroid: { apikey: "k" } } as never)).toThrow(
+      new ConfigError(
+        'Provider "eu": unknown setting asteroid.apikey; did you mean asteroid.apiKey? ' +
+          "Settings of a platform: apiKey, baseUrl, requestTimeoutMs, operationTimeoutMs, maxRequestsPerSecond, maxConcurrency.",
+      ),
+    );
+  });
+
+  test("an unknown platform fails with the one it most likely meant", () => {
+    expect(() => new Provider("eu", { asteriod: { apiKey: "k" } } as never)).toThrow('Provider "eu": unknown platform "asteriod"; did you mean "asteroid"?');
+    expect(() => new Provider("eu", { openai: {} } as never)).toThrow('Provider "eu": unknown platform "openai". Platforms: everruns, asteroid, odeus, letta.');
+  });
+
+  test("a platform's settings must be an object", () => {
+    expect(() => new Provider("eu", { asteroid: "key" } as never)).toThrow('Provider "eu": asteroid must be an object of settings such as { apiKey, baseUrl }, got string.');
+  });
+});

@@ -78,11 +78,15 @@ async function holdsMarkedSecret(v: unknown): Promise<boolean> {
  * before the provider sees its inputs, so this list (names only, `__secretInputs`) is how the provider
  * knows to keep those values out of warnings, errors and excerpts, like write-only values.
  */
-export function secretInputNames(args: Record<string, unknown>): pulumi.Output<string[]> {
+export function secretInputNames(args: Record<string, unknown>): pulumi.Output<string[] | undefined> {
   const names = Object.entries(args)
     .filter(([k, v]) => !k.startsWith("__") && v !== undefined)
     .map(async ([k, v]) => ((await holdsMarkedSecret(v)) ? k : undefined));
-  return pulumi.output(Promise.all(names).then((ks) => ks.filter((k): k is string => k !== undefined)));
+  // None marked: no input at all, so a program without secrets registers exactly its own inputs.
+  return pulumi.output(Promise.all(names).then((ks) => {
+    const marked = ks.filter((k): k is string => k !== undefined);
+    return marked.length ? marked : undefined;
+  }));
 }
 
 /** What `pulumi.dynamic.Resource`'s constructor takes: provider, name, props, options, module, type. */

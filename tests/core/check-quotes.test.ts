@@ -7,7 +7,8 @@ import { check, QUOTE_CHARS } from "../../provider/core/check";
 import { inputFields } from "../../provider/core/fields";
 import { resources } from "../../provider/registry";
 
-const HUGE = "x".repeat(1 << 20);
+/** Far over any limit a reason may quote (the prompt limits go up to 1 MiB; 256 KiB shows the kind). */
+const HUGE = "x".repeat(1 << 18);
 const bad: unknown[] = [HUGE, 1e300, [HUGE], { [HUGE.slice(0, 1000)]: HUGE }, [{ ref: HUGE, slug: HUGE, name: HUGE, key: HUGE, type: HUGE, actionId: HUGE }]];
 
 describe("check reasons quote a short prefix of a bad value", () => {

@@ -32,13 +32,15 @@ export interface FaultKind {
   acted: boolean;
   /** The first attempt must succeed (the fault is one the provider must absorb on its own). */
   absorbed?: boolean;
+  /** The fault teaches the rate limiter (a 429). */
+  learns?: boolean;
 }
 
 const httpDate = (ms: number) => new Date(Date.now() + ms).toUTCString();
 
 export const FAULTS: FaultKind[] = [
-  { name: "429-seconds", what: "429 with `Retry-After: 1`", faults: () => [{ status: 429, retryAfter: "1" }], acted: false, absorbed: true },
-  { name: "429-date", what: "429 with `Retry-After` as an HTTP date", faults: () => [{ status: 429, retryAfter: httpDate(1000) }], acted: false, absorbed: true },
+  { name: "429-seconds", what: "429 with `Retry-After: 1`", faults: () => [{ status: 429, retryAfter: "1" }], acted: false, absorbed: true, learns: true },
+  { name: "429-date", what: "429 with `Retry-After` as an HTTP date", faults: () => [{ status: 429, retryAfter: httpDate(1000) }], acted: false, absorbed: true, learns: true },
   { name: "500", what: "500 before the server acted", faults: () => [{ status: 500 }], acted: false },
   { name: "502-503-504", what: "502, then 503, then 504", faults: () => [{ status: 502 }, { status: 503 }, { status: 504 }], acted: false },
   { name: "5xx-persistent", what: "503 on every attempt", faults: () => [{ status: 503, count: 50 }], acted: false },
@@ -107,6 +109,20 @@ let seq = 0;
  * `writeOnly(n)` lists the write-only strings of the instance.
  */
 export async function runCell(env: Env, s: Subject, call: CallKind, kind: FaultKind): Promise<CellResult> {
+  // A 429 teaches the host's per-account rate limiter a slower pace (as it should): such a cell gets a
+  // host of its own, so the cells after it run at full speed.
+  if (kind.learns) {
+    const stack = await Stack.start(env.w.config);
+    try {
+      return await runCellOn({ w: env.w, stack }, s, call, kind);
+    } finally {
+      await stack.stop();
+    }
+  }
+  return runCellOn(env, s, call, kind);
+}
+
+async function runCellOn(env: Env, s: Subject, call: CallKind, kind: FaultKind): Promise<CellResult> {
   const { w, stack } = env;
   const n = `${call}-${kind.name}-${++seq}`;
   const name = `${s.token}::${n}`;

@@ -31,7 +31,11 @@ export function parseCommandLine(argv: string[], options: Options, allowPosition
     const flag = quoted.split(/[ ,]+/).find((p) => p.startsWith("--")) ?? quoted.split(/[ ,]+/)[0];
     if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option ${quoted}`);
     if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      throw new UsageError(/does not take/.test(err.message) ? `${flag} takes no value` : `${flag} needs a value`);
+      if (/does not take/.test(err.message)) throw new UsageError(`${flag} takes no value`);
+      // `--port -1`: parseArgs reads a value starting with "-" as the next option.
+      const next = argv[argv.indexOf(flag) + 1];
+      if (next !== undefined && /^-\d/.test(next)) throw new UsageError(`${flag} must not be negative, got ${next}`);
+      throw new UsageError(`${flag} needs a value`);
     }
     if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError(`unexpected argument ${JSON.stringify(quoted)}`);
     throw new UsageError(err.message);

@@ -68,7 +68,13 @@ const reportCommand: Command = {
     try {
       const r = report(readInput(file), { maxChars: raw === undefined ? DEFAULT_MAX_CHARS : Number(raw) });
       const out = values.out as string | undefined;
-      if (out) fs.writeFileSync(out, r.markdown);
+      if (out) {
+        try {
+          fs.writeFileSync(out, r.markdown);
+        } catch (e) {
+          throw new PreviewInputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
       else process.stdout.write(r.markdown);
       process.stderr.write(`${r.summary}\n`);
       return r.exitCode;

@@ -166,6 +166,7 @@ export function reason(issue: z.core.$ZodIssue, showInput: boolean, accepted?: r
     case "invalid_type":
       if (!("input" in issue) || issue.input === undefined) return "is required";
       if (issue.expected === "int") return `must be a whole number${got}`;
+      if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return `must be a finite number, not ${issue.input}`;
       return `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "an object" : `a ${issue.expected}`}, not ${Array.isArray(issue.input) ? "a list" : issue.input === null ? "null" : typeof issue.input}`;
     case "too_small": {
       const unit = unitOf(issue.origin);

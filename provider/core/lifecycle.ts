@@ -148,7 +148,7 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
     throw note(
       e,
       lookup === undefined
-        ? `. No ${def.type} named ${JSON.stringify(name)} exists afterwards, so nothing was created: run \`pulumi up\` again (should it appear later, the next run adopts it by its name).`
+        ? `. No ${what} named ${JSON.stringify(name)} exists so far, so the create has not taken effect (a request still in progress may yet complete): run \`pulumi up\` again; if it exists by then, it is adopted by its name.`
         : `. Whether the ${def.type} was created could not be checked${why}: run \`pulumi up\` again; if it exists by then, it is adopted by its name.`,
     );
   }

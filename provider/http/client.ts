@@ -216,9 +216,19 @@ export class PlatformClient {
     const e = new ApiError(p, method, path, a.status, redact(raw, secrets), safeBody, tries);
     // Retried answers keep the server's message last (callers append hints to it); `tries` has the count.
     if (tail) e.message += `; ${tail}`;
-    const hint = this.pathHint(a.status);
+    const hint = this.pathHint(a.status) ?? this.keyHint(a.status);
     if (hint) e.message += `. ${hint}`;
     return e;
+  }
+
+  /** A 401 or 403: which key was sent (by where it was set, never its value), and to which URL. */
+  private keyHint(status: number): string | undefined {
+    if (status !== 401 && status !== 403) return undefined;
+    const src = this.opts.sources?.apiKey;
+    const key = this.opts.apiKey
+      ? `The API key sent was set by ${src ?? waysToSet(this.spec, "apiKey")}`
+      : `No API key was sent: set ${waysToSet(this.spec, "apiKey")}`;
+    return `${key}; the request went to ${this.where()}`;
   }
 
   /** A 404 or 405 from a base URL without a path, where the platform's API lives under one. */

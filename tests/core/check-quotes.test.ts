@@ -57,3 +57,8 @@ describe('"got N" is in the unit of the limit', () => {
     expect(f).toEqual([{ property: "conversationStarters", reason: "must have at most 20 items (got 21)" }]);
   });
 });
+
+test("a NaN or infinite number is named as such, not as 'a number, not number'", () => {
+  const f = check(resources["odeus:Agent"], {}, { name: "a", creativity: NaN }).failures;
+  expect(f).toEqual([{ property: "creativity", reason: "must be a finite number, not NaN" }]);
+});

@@ -258,7 +258,7 @@ describe("errors", () => {
     await ctl.fault({ platform: "asteroid", method: "PATCH", status: 403, body: { code: 403, message: "not an admin" } });
     const e = await client().request("PATCH", "/agent-profile-pools/abc", { body: {} }).catch((x) => x);
     expect(e).toBeInstanceOf(ApiError);
-    expect(e.message).toBe("asteroid: PATCH /agent-profile-pools/abc failed with 403 Forbidden: not an admin");
+    expect(e.message).toMatch(/^asteroid: PATCH \/agent-profile-pools\/abc failed with 403 Forbidden: not an admin\. The API key sent was set by asteroid:apiKey/);
     expect(e).toMatchObject({ status: 403, method: "PATCH", path: "/agent-profile-pools/abc", platform: "asteroid", code: "PULUMI_AGENTS_API_ERROR" });
   });
 

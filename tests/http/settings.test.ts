@@ -123,3 +123,29 @@ describe("explicit provider arguments", () => {
     expect(() => new Provider("eu", { asteroid: "key" } as never)).toThrow('Provider "eu": asteroid must be an object of settings such as { apiKey, baseUrl }, got string.');
   });
 });
+
+describe("401 and 403 say where the key came from (never the key) and where the request went", () => {
+  const { PlatformClient } = jest.requireActual("../../provider/http/client") as typeof import("../../provider/http/client");
+  const http = jest.requireActual("node:http") as typeof import("node:http");
+  let server: import("node:http").Server;
+  let url = "";
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"detail":"Unauthorized"}'));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}/letta`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+  const spec = { name: "letta", envPrefix: "LETTA", defaultBaseUrl: "https://api.letta.com", keyRequired: false, authHeaders: (k: string) => ({ authorization: `Bearer ${k}` }), errorMessage: () => "Unauthorized" };
+
+  test("a key set in stack config", async () => {
+    const c = new PlatformClient(spec, { apiKey: "sk-very-secret", baseUrl: url, sources: { apiKey: "letta:apiKey", baseUrl: "letta:baseUrl" } });
+    const e = (await c.request("GET", "/v1/agents/").catch((x) => x)) as Error;
+    expect(e.message).toBe(`letta: GET /v1/agents/ failed with 401 Unauthorized: Unauthorized. The API key sent was set by letta:apiKey; the request went to ${url} (set by letta:baseUrl)`);
+    expect(e.message).not.toContain("sk-very-secret");
+  });
+  test("no key at all, on a platform where it is optional", async () => {
+    const c = new PlatformClient(spec, { baseUrl: url, sources: { baseUrl: "LETTA_BASE_URL" } });
+    const e = (await c.request("GET", "/v1/agents/").catch((x) => x)) as Error;
+    expect(e.message).toMatch(/401 Unauthorized: Unauthorized\. No API key was sent: set letta:apiKey \/ LETTA_API_KEY; the request went to .* \(set by LETTA_BASE_URL\)$/);
+  });
+});

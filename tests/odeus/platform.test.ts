@@ -29,7 +29,7 @@ describe("platform spec", () => {
 
   test("error bodies carrying `error` or `message` both reach the error, without the key", async () => {
     const e401 = await client("wrong-key").request("GET", "/agent/v1/models").catch((e) => e);
-    expect(e401.message).toBe("odeus: GET /agent/v1/models failed with 401 Unauthorized: Invalid or missing API key");
+    expect(e401.message).toMatch(/^odeus: GET \/agent\/v1\/models failed with 401 Unauthorized: Invalid or missing API key\. The API key sent was set by odeus:apiKey \/ ODEUS_API_KEY; the request went to http:\/\/127\.0\.0\.1:\d+\/odeus/);
     const e404 = await client().request("GET", "/agent/v1/get", { query: { agentId: "3c90c3cc-0d44-4b50-8888-8dd25736052a" } }).catch((e) => e);
     expect(e404.message).toMatch(/404 Not Found: Agent not found$/);
   });

@@ -123,3 +123,13 @@ describe.each([
     }
   });
 });
+
+describe("small things a user runs into", () => {
+  test("a negative port is named as such, not as a missing value", () => {
+    expect(run(EMULATOR, ["--port", "-1"])).toEqual({ code: 1, stdout: "", stderr: "pulumi-agents emulator: --port must not be negative, got -1 (see --help)\n" });
+  });
+  test("report --out into a folder that does not exist is one line, not a stack trace", () => {
+    const r = run(CLI, ["report", path.join(ROOT, "tests/fixtures/preview/no-changes.json"), "--out", "/nonexistent/dir/x.md"]);
+    expect(r).toEqual({ code: 1, stdout: "", stderr: expect.stringMatching(/^(.*\n)?pulumi-agents report: cannot write \/nonexistent\/dir\/x\.md: ENOENT\n$/) });
+  });
+});

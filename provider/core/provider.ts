@@ -4,7 +4,7 @@
  * (`asteroid:apiKey`), so every setting works the same way in both places.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SETTING_NAMES, didYouMean } from "../http/config";
+import { PROVIDER_NAME_KEY, SETTING_NAMES, didYouMean } from "../http/config";
 import { ConfigError } from "../http/errors";
 import { platforms } from "../registry";
 
@@ -75,6 +75,8 @@ export class Provider extends pulumi.ProviderResource {
         props[`${platform}:${key}`] = key === "apiKey" ? pulumi.secret(value) : value;
       }
     }
+    // Names the provider in messages about its settings (they are its arguments, not stack config).
+    props[PROVIDER_NAME_KEY] = name;
     super("pulumi-nodejs", name, props, opts);
   }
 }

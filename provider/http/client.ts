@@ -204,7 +204,8 @@ export class PlatformClient {
     const count = tail ?? (tries.attempts > 1 ? `${tries.attempts} attempts over ${formatDuration(tries.elapsedMs)}` : "");
     if (a.kind === "error") {
       const why = redact(describeError(a.code, a.message, this.requestTimeoutMs, a.phase), secrets);
-      const timeout = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(a.code ?? "") ? `; the timeout is ${waysToSet(this.spec, "requestTimeoutMs")}` : "";
+      const src = this.opts.sources?.requestTimeoutMs;
+      const timeout = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(a.code ?? "") ? `; the timeout is ${src ? `set by ${src}` : waysToSet(this.spec, "requestTimeoutMs")}` : "";
       const message = neverSent(a.code)
         ? `${p}: cannot reach ${this.where()}: ${why} (${method} ${path}${count ? `, ${count}` : ""})`
         : `${p}: ${method} ${path} failed: ${why}${a.status !== undefined ? ` (a ${a.status} answer)` : ""} at ${this.where()}${count ? `; ${count}` : ""}${timeout}`;

@@ -92,7 +92,19 @@ export function displayUrl(url: string): string {
   }
 }
 
-function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string): { value?: unknown; problem?: string } {
+/** The config key an explicit `Provider` adds with its own name, so messages can point at it, not at stack config. */
+export const PROVIDER_NAME_KEY = "pulumi-agents:provider";
+const providerOf = (config: ConfigSource | undefined): string | undefined => {
+  const v = config?.get(PROVIDER_NAME_KEY);
+  return typeof v === "string" && v ? v : undefined;
+};
+/** How to fix a setting: `pulumi config set ...`, or the argument of the explicit provider that set it. */
+const fixFor = (spec: PlatformSpec, name: SettingName, value: string | number, provider: string | undefined) =>
+  provider
+    ? `Fix: set \`${spec.name}: { ${name}: ${JSON.stringify(value)} }\` in the arguments of \`new Provider(${JSON.stringify(provider)}, ...)\`.`
+    : `Fix: \`pulumi config set ${configKey(spec, name)} ${value}\``;
+
+function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string, provider?: string): { value?: unknown; problem?: string } {
   const def: SettingDef = SETTINGS[name];
   if (def.kind === "secret") return typeof raw === "string" ? { value: raw.trim() } : { problem: `${from} must be a string` };
   if (def.kind === "url") {
@@ -108,7 +120,7 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
     return {
       problem:
         `${from} must be an absolute http(s) URL such as ${spec.defaultBaseUrl}, got ${short(displayUrl(String(raw)))}. ` +
-        `Fix: \`pulumi config set ${configKey(spec, name)} ${spec.defaultBaseUrl}\` (or your server's URL, with its scheme and path).`,
+        `${fixFor(spec, name, spec.defaultBaseUrl, provider)} (or your server's URL, with its scheme and path).`,
     };
   }
   const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
@@ -116,7 +128,7 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
   if (good) return { value: n };
   const what = def.kind === "integer" ? "a positive whole number" : "a positive number";
   const example = def.default ?? 10;
-  return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. Fix: \`pulumi config set ${configKey(spec, name)} ${example}\`.` };
+  return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. ${fixFor(spec, name, example, provider)}${provider ? "" : "."}` };
 }
 
 /** The values of a platform's settings: config (or provider input), then environment; unset ones are absent. */
@@ -129,12 +141,15 @@ export function resolveSettings(spec: PlatformSpec, config: ConfigSource | undef
   const out: PlatformSettings = {};
   const sources: ResolvedSettings["sources"] = {};
   const problems: SettingProblem[] = [];
+  const provider = providerOf(config);
   for (const name of SETTING_NAMES) {
     const fromConfig = config?.get(configKey(spec, name));
     const fromEnv = env[envName(spec, name)];
-    const [raw, from] = present(fromConfig) ? [fromConfig, configKey(spec, name)] : present(fromEnv) ? [fromEnv, envName(spec, name)] : [undefined, ""];
+    // An explicit provider's argument is named as such: it is not stack config.
+    const configLabel = provider ? `the Provider ${JSON.stringify(provider)}'s ${spec.name}.${name}` : configKey(spec, name);
+    const [raw, from] = present(fromConfig) ? [fromConfig, configLabel] : present(fromEnv) ? [fromEnv, envName(spec, name)] : [undefined, ""];
     if (raw === undefined || raw === UNKNOWN) continue;
-    const r = parse(spec, name, raw, from);
+    const r = parse(spec, name, raw, from, present(fromConfig) ? provider : undefined);
     if (r.problem) problems.push({ setting: name, message: `${spec.name}: ${r.problem}` });
     else {
       (out as Record<string, unknown>)[name] = r.value;
@@ -144,9 +159,15 @@ export function resolveSettings(spec: PlatformSpec, config: ConfigSource | undef
   return { values: out, sources, problems };
 }
 
-/** The message for a platform that needs a key and has none. */
-export function missingKeyMessage(spec: PlatformSpec): string {
+/** The message for a platform that needs a key and has none (`provider`: the explicit provider in use). */
+export function missingKeyMessage(spec: PlatformSpec, provider?: string): string {
   const p = spec.name;
+  if (provider) {
+    return (
+      `${p}: the Provider ${JSON.stringify(provider)} gives no ${p} API key (an explicit provider does not read stack config). ` +
+      `Add it to its arguments, \`new Provider(${JSON.stringify(provider)}, { ${p}: { apiKey } })\`, or set the ${envName(spec, "apiKey")} environment variable.`
+    );
+  }
   return (
     `${p}: no API key is configured. Set it with \`pulumi config set --secret ${p}:apiKey <key>\`, ` +
     `with the ${envName(spec, "apiKey")} environment variable, or on an explicit provider ` +
@@ -200,7 +221,7 @@ export function settingsFailures(spec: PlatformSpec, config: ConfigSource | unde
   const known = allPlatforms.flatMap((p) => SETTING_NAMES.map((n) => `${p}:${n}`));
   const typos = new Map<string, string>();
   for (const key of Object.keys(config?.rawConfig ?? {})) {
-    if (known.includes(key)) continue;
+    if (known.includes(key) || key === PROVIDER_NAME_KEY) continue;
     const meant = didYouMean(key, known);
     if (meant?.startsWith(`${spec.name}:`)) typos.set(meant, key);
   }
@@ -217,7 +238,7 @@ export function settingsFailures(spec: PlatformSpec, config: ConfigSource | unde
   const keyProblem = s.problems.some((p) => p.setting === "apiKey");
   const keyUnknown = config?.get(configKey(spec, "apiKey")) === UNKNOWN;
   if (spec.keyRequired && !s.values.apiKey && !keyProblem && !keyUnknown && !typos.has(configKey(spec, "apiKey"))) {
-    out.push({ key: configKey(spec, "apiKey"), reason: missingKeyMessage(spec) });
+    out.push({ key: configKey(spec, "apiKey"), reason: missingKeyMessage(spec, providerOf(config)) });
   }
   return out;
 }

@@ -103,9 +103,26 @@ describe("settings of an explicit provider reach the host", () => {
       await env.ctl.fault({ platform: "asteroid", method: "POST", latencyMs: 2500, count: 1 });
       const e = await stack.up(T, "slow", pool("slow-pool")).catch((x) => x);
       expect(e.message).toContain(
-        `asteroid: POST /agent-profile-pools failed: no answer within 200 ms at ${env.emu.baseUrl("asteroid")} (set by asteroid:baseUrl); ` +
-          "the timeout is asteroid:requestTimeoutMs / ASTEROID_REQUEST_TIMEOUT_MS",
+        `asteroid: POST /agent-profile-pools failed: no answer within 200 ms at ${env.emu.baseUrl("asteroid")} (set by the Provider "fast"'s asteroid.baseUrl); ` +
+          `the timeout is set by the Provider "fast"'s asteroid.requestTimeoutMs`,
       );
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
+describe("an explicit provider's settings are named as its arguments, not as stack config", () => {
+  test("a bad base URL and a missing key fail at check with a fix on the Provider", async () => {
+    // The configuration the engine gives an explicit provider's host: its inputs, its name included.
+    const stack = await Stack.start({ "pulumi-agents:provider": "eu", "asteroid:baseUrl": "localhost/asteroid", "letta:apiKey": "k" });
+    try {
+      const e = (await stack.up(T, "eu-pool", pool("eu-pool")).catch((x) => x)) as CheckError;
+      const reasons = e.failures.map((f) => f.reason).join("\n");
+      expect(reasons).toContain(`asteroid: the Provider "eu"'s asteroid.baseUrl must be an absolute http(s) URL`);
+      expect(reasons).toContain(`Fix: set \`asteroid: { baseUrl: "https://odyssey.asteroid.ai/agents/v2" }\` in the arguments of \`new Provider("eu", ...)\``);
+      expect(reasons).toContain(`asteroid: the Provider "eu" gives no asteroid API key (an explicit provider does not read stack config)`);
+      expect(reasons).not.toMatch(/pulumi config set/);
     } finally {
       await stack.stop();
     }

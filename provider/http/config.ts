@@ -13,6 +13,8 @@ export interface ConfigSource {
   get(key: string): unknown;
   /** Every key the host was configured with (`@pulumi/pulumi` cmd/dynamic-provider/config.js). */
   rawConfig?: Record<string, unknown>;
+  /** How messages name where a key's value came from, when it is not stack config (`pulumi-agents import`). */
+  labelOf?(key: string): string | undefined;
 }
 
 type Kind = "secret" | "url" | "integer" | "number";
@@ -146,7 +148,7 @@ export function resolveSettings(spec: PlatformSpec, config: ConfigSource | undef
     const fromConfig = config?.get(configKey(spec, name));
     const fromEnv = env[envName(spec, name)];
     // An explicit provider's argument is named as such: it is not stack config.
-    const configLabel = provider ? `the Provider ${JSON.stringify(provider)}'s ${spec.name}.${name}` : configKey(spec, name);
+    const configLabel = config?.labelOf?.(configKey(spec, name)) ?? (provider ? `the Provider ${JSON.stringify(provider)}'s ${spec.name}.${name}` : configKey(spec, name));
     const [raw, from] = present(fromConfig) ? [fromConfig, configLabel] : present(fromEnv) ? [fromEnv, envName(spec, name)] : [undefined, ""];
     if (raw === undefined || raw === UNKNOWN) continue;
     const r = parse(spec, name, raw, from, present(fromConfig) ? provider : undefined);

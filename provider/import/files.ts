@@ -36,7 +36,7 @@ export function checkOut(dir: string, force: boolean): void {
 function versions(): { self: string; pulumi: string } {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../package.json"), "utf8"));
-    return { self: `^${pkg.version}`, pulumi: pkg.dependencies?.["@pulumi/pulumi"] ?? "^3" };
+    return { self: `^${pkg.version}`, pulumi: pkg.peerDependencies?.["@pulumi/pulumi"] ?? pkg.dependencies?.["@pulumi/pulumi"] ?? "^3" };
   } catch {
     return { self: "*", pulumi: "^3" };
   }

@@ -66,6 +66,14 @@ const isHttpError = (e: unknown) => e instanceof Error && ["PULUMI_AGENTS_API_ER
 function settings(opts: ImportOptions, env: NodeJS.ProcessEnv): ConfigSource {
   const value = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
   return {
+    // Where each value came from, as messages name it: a flag or an environment variable (no stack config here).
+    labelOf(key: string) {
+      const [p, k] = key.split(":") as [Platform, string];
+      const prefix = specs[p]?.envPrefix;
+      if (!prefix) return undefined;
+      if (k === "baseUrl" && value(opts.baseUrls[p])) return `--base-url ${p}=…`;
+      return k === "apiKey" ? `${prefix}_API_KEY` : k === "baseUrl" ? `${prefix}_BASE_URL` : undefined;
+    },
     get(key: string) {
       const [p, k] = key.split(":") as [Platform, string];
       const prefix = specs[p]?.envPrefix;
@@ -180,6 +188,10 @@ async function adopt(opts: ImportOptions, outLabel: string, env: NodeJS.ProcessE
   progress(`wrote ${path.join(outLabel, program.path)}: ${planned.length} resource${planned.length === 1 ? "" : "s"} (${counts}), ${prompts} prompt file${prompts === 1 ? "" : "s"}`);
   if (w.kept.length) progress(`kept the existing ${w.kept.join(", ")}`);
   if (w.stale.length) progress(`not written by this import (delete them if nothing uses them): ${w.stale.join(", ")}`);
+  progress(
+    "next: in the program folder, `npm install` (until pulumi-agents is on the npm registry, install it from where you got it " +
+      "first, e.g. `npm install <git URL or tarball of pulumi-agents>`), `pulumi stack init`, the config lines below, then `pulumi preview`",
+  );
   for (const p of planned) {
     for (const warning of p.warnings) progress(`warning: ${p.name} (${p.def.platform}.${p.def.type} ${p.id}): the provider refuses the live value of ${warning}; its import fails until that is changed`);
     if (p.restore) progress(`note: ${p.name} is an archived Everruns agent: it is declared without import, and \`pulumi up\` restores it`);

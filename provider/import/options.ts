@@ -23,8 +23,9 @@ prompts/<resource>.<field>.md. Write-only values (credentials, cookies, proxy pa
 secrets) are read from secret stack config: the \`pulumi config set --secret\` lines to run are
 printed on stdout. Progress goes to stderr.
 
-  --platform p      asteroid, everruns, letta or odeus (repeatable, or comma-separated). Default:
-                    every platform whose API key or base URL is set, and the platforms of --id.
+  --platform p      asteroid, everruns, letta or odeus (repeatable, or comma-separated) to list.
+                    Default: every platform whose API key or base URL is set; with --id, none (only
+                    the objects named are read: add --platform to list others as well).
   --name glob       only objects whose name matches (* any characters, ? one; case-sensitive)
   --tag t           only objects carrying the tag (Everruns and Letta have tags)
   --id [p:]id       only this object (repeatable). Odeus cannot list agents: name them this way.

@@ -208,3 +208,12 @@ test("the built command dispatches `import` and prints its usage", () => {
   expect(bad.status).toBe(1);
   expect(bad.stderr).toBe('pulumi-agents import: --platform: unknown platform "nope" (use asteroid, everruns, letta or odeus) (see pulumi-agents import --help)\n');
 });
+
+test("an unreachable base URL is named with where it was set: the environment variable or the flag", async () => {
+  const env = { LETTA_BASE_URL: "http://127.0.0.1:1/letta" };
+  const r = await imp(["--platform", "letta"], { env });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/letta: cannot reach http:\/\/127\.0\.0\.1:1\/letta \(set by LETTA_BASE_URL\)/);
+  const f = await imp(["--platform", "letta", "--base-url", "letta=http://127.0.0.1:1/letta"], { env: {} });
+  expect(f.stderr).toMatch(/\(set by --base-url letta=…\)/);
+});

@@ -7,6 +7,7 @@
  * passes anything, and a typo must not be silently ignored.
  */
 import { z } from "zod";
+import { closest } from "./names";
 import { inputFields, type ResourceDef } from "./fields";
 import { containsUnknown, isObject } from "./values";
 
@@ -45,37 +46,7 @@ export function quote(v: unknown): string {
   return cps.length <= QUOTE_CHARS ? json : `${cps.slice(0, QUOTE_CHARS).join("")}… (${cps.length} characters)`;
 }
 
-/** Case, `_` and `-` do not tell two names apart: `system_prompt` is `systemPrompt`. */
-const loose = (s: string) => s.toLowerCase().replace(/[_-]/g, "");
-
-/** Edit distance with adjacent transpositions (optimal string alignment). */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/**
- * The accepted name a misspelt one most likely meant: equal but for case and `_`/`-`, or within a
- * small edit distance (1 for short names, up to 3 for long ones). Undefined when nothing is close.
- */
-export function closest(name: string, accepted: Iterable<string>): string | undefined {
-  const n = loose(name);
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.min(3, Math.floor(n.length / 4))) + 1;
-  for (const a of accepted) {
-    const d = loose(a) === n ? 0 : distance(n, loose(a));
-    if (d < bestD) [best, bestD] = [a, d];
-  }
-  return best;
-}
+export { closest } from "./names";
 
 /** "; did you mean x?" for the first unknown name that is close to an accepted one. */
 function suggest(names: readonly string[], accepted: readonly string[] | undefined): string {
@@ -183,7 +154,11 @@ export function reason(issue: z.core.$ZodIssue, showInput: boolean, accepted?: r
       return `must have at most ${plural(issue.maximum, unit)}${len}`;
     }
     case "invalid_value":
-      return `must be one of ${issue.values.map((v) => quote(v)).join(", ")}${got}`;
+    {
+      // An enum value a letter or two off: name the one it most likely meant.
+      const near = typeof issue.input === "string" ? closest(issue.input, issue.values.filter((v): v is string => typeof v === "string")) : undefined;
+      return `must be one of ${issue.values.map((v) => quote(v)).join(", ")}${got}${near ? `; did you mean ${JSON.stringify(near)}?` : ""}`;
+    }
     case "invalid_format":
       return issue.format === "regex" ? `${issue.message}${got}` : `must be a valid ${issue.format === "guid" ? "UUID" : issue.format}${got}`;
     case "unrecognized_keys":

@@ -7,6 +7,7 @@
  * explains what is wrong with them, as check failures at preview time.
  */
 import type { PlatformSpec } from "./client";
+import { closest } from "../core/names";
 
 /** What the host's `configure` receives: `req.config.get("asteroid:apiKey")`. */
 export interface ConfigSource {
@@ -178,32 +179,8 @@ export function missingKeyMessage(spec: PlatformSpec, provider?: string): string
   );
 }
 
-/** Edit distance between two short strings (keys), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** The known name a mistyped one most likely meant: same letters in another case, or at most 2 edits away. */
-export function didYouMean(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = k.toLowerCase() === lower ? 0 : editDistance(lower, k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best !== undefined && bestD <= Math.min(2, Math.floor(name.length / 3)) ? best : undefined;
-}
+/** The known name a mistyped one most likely meant (core/names.ts `closest`). */
+export const didYouMean = (name: string, known: readonly string[]): string | undefined => closest(name, known);
 
 export interface SettingsFailure {
   /** The setting (`asteroid:apiKey`) or mistyped key the failure is about. */

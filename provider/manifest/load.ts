@@ -4,6 +4,7 @@
  * own check, references, cycles, files, config); any problem throws one `ManifestError` listing every
  * problem as `file:line:column: path: reason`, and then no resource has been declared.
  */
+import { closest } from "../core/names";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -249,7 +250,10 @@ function checkProperties(src: Source, def: ResourceDef, properties: Record<strin
   const inputs = Object.entries(def.fields).filter(([, s]) => s.kind !== "computed").map(([n]) => n);
   for (const k of Object.keys(properties)) {
     const spec = def.fields[k];
-    if (!spec) src.fail([...at, k], `unknown property; ${manifestType(def)} takes ${inputs.join(", ")}`, "key");
+    if (!spec) {
+      const near = closest(k, inputs);
+      src.fail([...at, k], near ? `unknown property; did you mean ${near}?` : `unknown property; ${manifestType(def)} takes ${inputs.join(", ")}`, "key");
+    }
     else if (spec.kind === "computed") src.fail([...at, k], `is an output of ${manifestType(def)}, set by the platform; it cannot be set`, "key");
   }
   const known = Object.fromEntries(Object.entries(properties).filter(([k]) => def.fields[k] && def.fields[k].kind !== "computed"));

@@ -365,3 +365,17 @@ describe("validation of the whole file before any declaration", () => {
     ]);
   });
 });
+
+describe("did you mean, in manifests as at check", () => {
+  test("a misspelt property and a misspelt type name what they most likely meant", () => {
+    const dir = folder({
+      "agents.yaml":
+        "resources:\n  pool:\n    type: asteroid.AgentProfilePool\n    properties:\n      name: p\n      organizationId: 3c90c3cc-0d44-4b50-8888-8dd25736052a\n      selectionStrategey: most_recently_used\n  bad:\n    type: everruns.Agnet\n",
+    });
+    const failures = manifest.validate("agents.yaml", { cwd: dir }).map((f) => `${f.line}:${f.column} ${f.path}: ${f.reason}`);
+    expect(failures).toEqual([
+      "7:7 resources.pool.properties.selectionStrategey: unknown property; did you mean selectionStrategy?",
+      expect.stringMatching(/^9:11 resources\.bad\.type: must be one of .* \(got "everruns\.Agnet"\); did you mean "everruns\.Agent"\?$/),
+    ]);
+  });
+});

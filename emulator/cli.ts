@@ -11,6 +11,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { modules, startAll, type Emulator } from "./index";
+import type { RateLimitSpec } from "./ratelimit";
 
 /** A mistake in the command line: printed as one line, exit status 1. */
 export class UsageError extends Error {}
@@ -52,6 +53,10 @@ Serves the Asteroid, Odeus, Everruns and Letta APIs on one local port, each unde
 
   --port N          the port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS    the address to listen on (default 127.0.0.1)
+  --rate-limit R    a rate limit, as an API gateway applies it: R requests per second for every
+                    platform (10), or per platform (asteroid=10,odeus=5); over it, 429 + Retry-After
+  --rate-limit-burst N      the bucket size (default: one second of requests)
+  --rate-limit-headers H    also send rate-limit headers: ietf (RateLimit-*) or x (X-RateLimit-*)
   -h, --help        this help
 
 Ctrl-C (SIGINT) or SIGTERM stops it.`;
@@ -60,7 +65,9 @@ Ctrl-C (SIGINT) or SIGTERM stops it.`;
 export const EMULATOR_OPTIONS = {
   port: { type: "string", short: "p" },
   host: { type: "string" },
-  // --rate-limit goes here (with its line in EMULATOR_USAGE), read in emulatorSettings below.
+  "rate-limit": { type: "string" },
+  "rate-limit-burst": { type: "string" },
+  "rate-limit-headers": { type: "string" },
 } as const satisfies Options;
 
 type Values = Partial<Record<keyof typeof EMULATOR_OPTIONS, string>>;
@@ -73,7 +80,32 @@ export function emulatorSettings(values: Values): NonNullable<Parameters<typeof 
   }
   const host = values.host ?? "127.0.0.1";
   if (!host.trim()) throw new UsageError("--host needs an address, e.g. 127.0.0.1 or 0.0.0.0");
-  return { port, host };
+  return { port, host, ...rateLimitOf(values) };
+}
+
+const positive = (flag: string, v: string): number => {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new UsageError(`${flag} must be a positive number, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** `--rate-limit 10` or `--rate-limit asteroid=10,odeus=5`, with the burst and headers flags. */
+function rateLimitOf(values: Values): { rateLimit?: RateLimitSpec[] } {
+  const r = values["rate-limit"];
+  if (r === undefined) {
+    for (const f of ["rate-limit-burst", "rate-limit-headers"] as const) if (values[f] !== undefined) throw new UsageError(`--${f} needs --rate-limit`);
+    return {};
+  }
+  const burst = values["rate-limit-burst"] === undefined ? undefined : positive("--rate-limit-burst", values["rate-limit-burst"]);
+  const headers = values["rate-limit-headers"];
+  if (headers !== undefined && headers !== "ietf" && headers !== "x") throw new UsageError(`--rate-limit-headers must be ietf or x, got ${JSON.stringify(headers)}`);
+  const platforms = modules.map((m) => m.name);
+  const specs: RateLimitSpec[] = r.split(",").map((part) => {
+    const [a, b] = part.includes("=") ? part.split("=") : [undefined, part];
+    if (a !== undefined && !platforms.includes(a.trim())) throw new UsageError(`--rate-limit: unknown platform ${JSON.stringify(a)} (platforms: ${platforms.join(", ")})`);
+    return { ...(a ? { platform: a.trim() } : {}), requestsPerSecond: positive("--rate-limit", b.trim()), ...(burst ? { burst } : {}), ...(headers ? { headers } : {}) };
+  });
+  return { rateLimit: specs };
 }
 
 /** Why the server could not listen, in one sentence naming the address. */

@@ -107,6 +107,34 @@ describe.each([
     }
   });
 
+  test("--rate-limit limits a platform like a gateway: 429 with Retry-After over the rate, RateLimit headers when asked", async () => {
+    const emu = start(file, [...prefix, "--port=0", "--rate-limit", "asteroid=1", "--rate-limit-burst", "1", "--rate-limit-headers", "ietf"]);
+    try {
+      const url = await emu.url;
+      const get = () => fetch(`${url}/asteroid/agent-profile-pools`, { headers: { "x-asteroid-agents-api-key": "asteroid-test-key" } });
+      const first = await get();
+      expect(first.status).toBe(200);
+      expect(first.headers.get("ratelimit-policy")).toMatch(/^1;w=1/);
+      const second = await get();
+      expect(second.status).toBe(429);
+      expect(second.headers.get("retry-after")).toBe("1");
+      // Other platforms are not limited.
+      expect((await fetch(`${url}/letta/v1/agents/`, { headers: { authorization: "Bearer letta-test-key" } })).status).toBe(200);
+    } finally {
+      expect(await emu.stop()).toBe(0);
+    }
+  });
+
+  test.each([
+    [["--rate-limit", "fast"], '--rate-limit must be a positive number, got "fast"'],
+    [["--rate-limit", "astroid=5"], '--rate-limit: unknown platform "astroid" (platforms: everruns, asteroid, odeus, letta)'],
+    [["--rate-limit-burst", "3"], "--rate-limit-burst needs --rate-limit"],
+    [["--rate-limit", "5", "--rate-limit-headers", "github"], '--rate-limit-headers must be ietf or x, got "github"'],
+  ])("bad rate-limit flags %j are one line", (args, message) => {
+    const r = run(file, [...prefix, ...args]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: `pulumi-agents emulator: ${message} (see ${file === CLI ? "pulumi-agents emulator " : ""}--help)\n` });
+  });
+
   test("emulator_busy_port: a port in use is named in one line, status 1", async () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));

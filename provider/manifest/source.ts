@@ -41,7 +41,10 @@ export class Source {
     this.doc = parseDocument(text, { lineCounter: this.lines, merge: true, uniqueKeys: true, prettyErrors: false });
     for (const e of this.doc.errors) {
       const pos = this.lines.linePos(e.pos[0]);
-      this.issues.push({ file, line: pos.line, column: pos.col, path: "", reason: e.message });
+      // `yaml` says "Map keys must be unique" without the key: name it, as written at that position.
+      const key = e.code === "DUPLICATE_KEY" ? /^\s*([^:#\n]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] : undefined;
+      const reason = key ? `the key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))} appears twice in this mapping (keys must be unique)` : e.message;
+      this.issues.push({ file, line: pos.line, column: pos.col, path: "", reason });
     }
   }
 

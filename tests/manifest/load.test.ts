@@ -379,3 +379,10 @@ describe("did you mean, in manifests as at check", () => {
     ]);
   });
 });
+
+test("a duplicate key names the key and where it repeats", () => {
+  const dir = folder({ "agents.yaml": "resources:\n  pool:\n    type: asteroid.AgentProfilePool\n    properties:\n      name: p\n      name: q\n" });
+  expect(manifest.validate("agents.yaml", { cwd: dir })).toEqual([
+    { file: "agents.yaml", line: 6, column: 7, path: "", reason: 'the key "name" appears twice in this mapping (keys must be unique)' },
+  ]);
+});

@@ -334,7 +334,7 @@ describe("validation of the whole file before any declaration", () => {
   test("YAML syntax errors are reported with their position, and nothing else is attempted", () => {
     const dir = folder({ "agents.yaml": "resources:\n  a:\n    type: everruns.Agent\n  a:\n    type: odeus.Agent\n    properties: [1,\n" });
     const out = problems("agents.yaml", dir);
-    expect(out[0]).toMatch(/^agents\.yaml:4:3: Map keys must be unique/);
+    expect(out[0]).toMatch(/^agents\.yaml:4:3: the key "a" appears twice in this mapping/);
     expect(out.length).toBeGreaterThan(1);
     expect(out.every((l) => /^agents\.yaml:\d+:\d+: /.test(l))).toBe(true);
   });

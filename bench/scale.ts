@@ -1,5 +1,6 @@
 /**
- * `npm run bench:scale [-- --n 1000] [--rate 50] [--parallel 1,8,50,all]`: pulumi-agents at scale,
+ * `npm run bench:scale [-- --n 1000] [--rate 50] [--parallel 1,8,50,all] [--rate-limit-headers ietf|x]
+ * [--rate-limit-only]`: pulumi-agents at scale,
  * through the SDK's real closure serializer and dynamic-provider host (driven over gRPC the way the
  * engine drives it), against the emulator. N resources of all five types, round robin.
  *
@@ -188,6 +189,10 @@ export interface ScaleOptions {
   /** Parallelism of the overhead comparison, and how many rounds of it (the median counts). */
   overheadParallel: number;
   overheadRounds: number;
+  /** Rate-limit headers the emulator sends with every answer (default none: the limiter learns from 429s alone). */
+  rateLimitHeaders?: "ietf" | "x";
+  /** Only the runs under a rate limit (no throughput, memory or overhead figures). */
+  rateLimitOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -215,12 +220,13 @@ export interface RateRun {
 export interface ScaleResult {
   n: number;
   rate: number;
+  rateLimitHeaders?: "ietf" | "x";
   calls: Record<string, Record<Phase, { measured: number; minimum: number }>>;
   throughput: PhaseRun[];
   rateLimited: RateRun[];
   /** Host memory: after start, the highest peak over the parallelisms, and the hand-written provider's peak at all in flight. */
-  memory: { startMb: number; peakMb: number; handwrittenAllInFlightMb: number };
-  overhead: { parallel: number; oursSeconds: number; handwrittenSeconds: number; bareSeconds: number; vsHandwritten: number; vsBare: number };
+  memory?: { startMb: number; peakMb: number; handwrittenAllInFlightMb: number };
+  overhead?: { parallel: number; oursSeconds: number; handwrittenSeconds: number; bareSeconds: number; vsHandwritten: number; vsBare: number };
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -271,7 +277,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       await h.stop();
       hosts.splice(hosts.indexOf(h), 1);
     };
-    for (const p of o.parallel) {
+    for (const p of o.rateLimitOnly ? [] : o.parallel) {
       // A host per parallelism, so that its peak memory is that of this parallelism at N.
       const { h, e } = await freshHost((t) => providers[t], oursInputs, oursUpdated, `p${p}`);
       const rs = resourcesOf(o.n, `p${p}`);
@@ -299,20 +305,6 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       throughput.push(run);
       log(`  throughput at ${p} in flight: ${PHASES.map((ph) => `${ph} ${run.opsPerSecond[ph]}/s`).join(", ")}`);
     }
-    // The same at all in flight with the hand-written provider: what the host costs without pulumi-agents.
-    const hwInputs = (r: Res, version: number): Props => ({ ...oursInputs(r), kind: r.token, name: r.name, version });
-    const handwrittenText = serializeHandwritten(dir, templates.byType);
-    log(`  serialized providers: pulumi-agents ${Buffer.byteLength(providers[TOKENS[0]])} B, hand-written ${TOKENS.map((t) => Buffer.byteLength(handwrittenText[t])).join(", ")} B`);
-    let handwrittenPeakMb: number;
-    {
-      const { h, e } = await freshHost((t) => handwrittenText[t], (r) => hwInputs(r, 1), (r) => hwInputs(r, 2), "hw-mem");
-      const rs = resourcesOf(o.n, "hw-mem");
-      for (const phase of PHASES) await pool(rs, o.n, (r) => (phase === "up" ? e.up(r, hwInputs(r, 1)) : e[phase](r)));
-      handwrittenPeakMb = memoryOf(pidOf(h)).peakMb;
-      await stopHost(h);
-    }
-    const memory = { startMb, peakMb: Math.max(...throughput.map((t) => t.peakMb)), handwrittenAllInFlightMb: handwrittenPeakMb };
-
     /* ---------- the update phase under the emulator's rate limit ---------- */
     // As `pulumi up` runs it: a fresh host (a new provider process that has learned nothing) updates
     // resources created earlier, with every platform rate-limited.
@@ -323,7 +315,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       const h = await startHost();
       const fresh = engine(h, (t) => providers[t], oursUpdated);
       await ctl.clear();
-      await ctl.rateLimit({ requestsPerSecond: o.rate });
+      await ctl.rateLimit({ requestsPerSecond: o.rate, headers: o.rateLimitHeaders });
       const t = performance.now();
       const failures = await pool(rs, width(p, o.n), (r) => fresh.update(r));
       const seconds = (performance.now() - t) / 1000;
@@ -353,6 +345,21 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       if (failures.length) log(`  rate-limited at ${p} in flight: first failure: ${String((failures[0] as Error).message ?? failures[0])}`);
       log(`  rate-limited update at ${p} in flight: ${JSON.stringify(rateLimited[rateLimited.length - 1])}`);
     }
+    if (o.rateLimitOnly) return { n: o.n, rate: o.rate, rateLimitHeaders: o.rateLimitHeaders, calls, throughput, rateLimited };
+
+    // The same at all in flight with the hand-written provider: what the host costs without pulumi-agents.
+    const hwInputs = (r: Res, version: number): Props => ({ ...oursInputs(r), kind: r.token, name: r.name, version });
+    const handwrittenText = serializeHandwritten(dir, templates.byType);
+    log(`  serialized providers: pulumi-agents ${Buffer.byteLength(providers[TOKENS[0]])} B, hand-written ${TOKENS.map((t) => Buffer.byteLength(handwrittenText[t])).join(", ")} B`);
+    let handwrittenPeakMb: number;
+    {
+      const { h, e } = await freshHost((t) => handwrittenText[t], (r) => hwInputs(r, 1), (r) => hwInputs(r, 2), "hw-mem");
+      const rs = resourcesOf(o.n, "hw-mem");
+      for (const phase of PHASES) await pool(rs, o.n, (r) => (phase === "up" ? e.up(r, hwInputs(r, 1)) : e[phase](r)));
+      handwrittenPeakMb = memoryOf(pidOf(h)).peakMb;
+      await stopHost(h);
+    }
+    const memory = { startMb, peakMb: Math.max(...throughput.map((t) => t.peakMb)), handwrittenAllInFlightMb: handwrittenPeakMb };
 
     /* ---------- overhead: the same calls by a hand-written provider and by a bare undici loop ---------- */
     const P = o.overheadParallel;
@@ -394,7 +401,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       vsHandwritten: round(oursSeconds / handwrittenSeconds),
       vsBare: round(oursSeconds / bareSeconds),
     };
-    return { n: o.n, rate: o.rate, calls, throughput, rateLimited, memory, overhead };
+    return { n: o.n, rate: o.rate, rateLimitHeaders: o.rateLimitHeaders, calls, throughput, rateLimited, memory, overhead };
   } finally {
     for (const h of hosts) await h.stop();
     await emu.close();
@@ -485,17 +492,17 @@ function table(r: ScaleResult): string {
   out.push(`N = ${r.n} resources (${r.n / TOKENS.length} of each type), emulator on loopback, real dynamic-provider host`);
   out.push("", "HTTP calls per resource (measured / minimum)", "", `| type | ${PHASES.join(" | ")} |`, `| --- | ${PHASES.map(() => "---").join(" | ")} |`);
   for (const [t, ph] of Object.entries(r.calls)) out.push(`| ${t} | ${PHASES.map((p) => `${ph[p].measured} / ${ph[p].minimum}`).join(" | ")} |`);
-  out.push("", "Throughput (operations per second) and the host's peak memory", "", `| in flight | ${PHASES.join(" | ")} | failed | host peak |`, `| --- | ${PHASES.map(() => "---").join(" | ")} | --- | --- |`);
+  if (r.throughput.length) out.push("", "Throughput (operations per second) and the host's peak memory", "", `| in flight | ${PHASES.join(" | ")} | failed | host peak |`, `| --- | ${PHASES.map(() => "---").join(" | ")} | --- | --- |`);
   for (const t of r.throughput) out.push(`| ${t.parallel} | ${PHASES.map((p) => t.opsPerSecond[p]).join(" | ")} | ${t.failed} | ${t.peakMb} MB |`);
   out.push(
     "",
-    `Update of all N under a rate limit of ${r.rate} requests/s per platform (token bucket, burst ${r.rate}, 429 + Retry-After)`,
+    `Update of all N under a rate limit of ${r.rate} requests/s per platform (token bucket, burst ${r.rate}, 429 + Retry-After${r.rateLimitHeaders ? `, ${r.rateLimitHeaders === "ietf" ? "RateLimit-*" : "X-RateLimit-*"} headers` : ", no rate-limit headers"})`,
     "",
     "| in flight | failed operations | limit used (busiest platform) | time / ideal | 429s |",
     "| --- | --- | --- | --- | --- |",
   );
   for (const x of r.rateLimited) out.push(`| ${x.parallel} | ${x.failed} | ${x.usedPercent} % | ${x.seconds} s / ${x.idealSeconds} s | ${x.rejected} |`);
-  out.push(
+  if (r.memory && r.overhead) out.push(
     "",
     `Host memory: ${r.memory.startMb} MB after start, ${r.memory.peakMb} MB peak; a hand-written provider's host peaks at ${r.memory.handwrittenAllInFlightMb} MB with all ${r.n} in flight`,
     `Overhead, all five phases at ${r.overhead.parallel} in flight: pulumi-agents ${r.overhead.oursSeconds} s, hand-written dynamic provider ${r.overhead.handwrittenSeconds} s ` +
@@ -511,19 +518,23 @@ async function main(): Promise<void> {
       rate: { type: "string" },
       parallel: { type: "string", default: "1,8,50,all" },
       "overhead-parallel": { type: "string", default: "8" },
+      "rate-limit-only": { type: "boolean" },
+      "rate-limit-headers": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
-    console.log("npm run bench:scale -- [--n 200] [--rate <requests/s per platform, default n/20>] [--parallel 1,8,50,all] [--overhead-parallel 8]");
+    console.log("npm run bench:scale -- [--n 200] [--rate <requests/s per platform, default n/20>] [--parallel 1,8,50,all] [--overhead-parallel 8] [--rate-limit-headers ietf|x] [--rate-limit-only]");
     return;
   }
   const n = Number(values.n);
   if (!Number.isInteger(n) || n < TOKENS.length) throw new Error(`--n must be a whole number of at least ${TOKENS.length}`);
   const rate = values.rate ? Number(values.rate) : Math.max(2, Math.round(n / 20));
+  const headers = values["rate-limit-headers"];
+  if (headers !== undefined && headers !== "ietf" && headers !== "x") throw new Error("--rate-limit-headers must be ietf (RateLimit-*) or x (X-RateLimit-*)");
   const parallel = values.parallel!.split(",").map((p) => (p === "all" ? "all" : Number(p))) as (number | "all")[];
-  const result = await runScale({ n, rate, parallel, overheadParallel: Number(values["overhead-parallel"]), overheadRounds: 3, log: (l) => console.error(l) });
+  const result = await runScale({ n, rate, parallel, overheadParallel: Number(values["overhead-parallel"]), overheadRounds: 3, rateLimitOnly: values["rate-limit-only"], rateLimitHeaders: headers, log: (l) => console.error(l) });
   console.log(table(result));
   console.log(JSON.stringify(result));
 }

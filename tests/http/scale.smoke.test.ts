@@ -13,6 +13,6 @@ test("the scale benchmark runs on a few resources: no failed operation, the fewe
   expect(Object.keys(r.calls)).toHaveLength(5);
   expect(r.throughput.map((t) => t.failed)).toEqual([0]);
   expect(r.rateLimited.map((t) => t.failed)).toEqual([0]);
-  expect(r.overhead.handwrittenSeconds).toBeGreaterThan(0);
-  expect(r.overhead.bareSeconds).toBeGreaterThan(0);
+  expect(r.overhead!.handwrittenSeconds).toBeGreaterThan(0);
+  expect(r.overhead!.bareSeconds).toBeGreaterThan(0);
 }, 120_000);

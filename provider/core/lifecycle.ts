@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PlatformClient } from "../http/client";
-import { redact } from "../http/errors";
+import { redact, type ApiError } from "../http/errors";
 import { mayHaveActed, verifyAnswer } from "./answers";
 import { check, type CheckFailure } from "./check";
 import { inputFields, type CreateAttempt, type Ctx, type ResourceDef, type Wire } from "./fields";
@@ -85,6 +85,12 @@ function ctxFor(def: ResourceDef, client: PlatformClient, secrets: string[], lab
   };
 }
 
+/** `POST /agent-profile-pools answered 409: <the server's message>`, without the hints added to the error. */
+const clashOf = (e: unknown): string => {
+  const a = e as Partial<ApiError>;
+  return a.status ? `${a.method} ${a.path} answered ${a.status}${a.serverMessage ? `: ${a.serverMessage}` : ""}` : String((e as Error).message);
+};
+
 const definedInputs = (def: ResourceDef, news: Props) => inputFields(def).filter(([n]) => news[n] !== undefined).map(([n]) => n);
 
 export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifecycle {
@@ -128,8 +134,24 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
         if (differ.length) {
           throw note(e, `. The ${what} ${def.idOf(found)} has this name, but its ${differ.join(", ")} differ from the program's, so it was not adopted: choose another name, or adopt it with the \`import\` resource option.`);
         }
+        // The server says the name was taken before this create: the object may be another's. Adopting
+        // it would overwrite write-only values nobody can compare (credential data, cookie values, a
+        // proxy password), so only an object with nothing write-only in the program is adopted.
+        const writeOnly = [...new Set([...writeOnlyEntries(def, inputs).keys()].map((k) => k.split(/[.[]/)[0]))];
+        if (conflict && writeOnly.length) {
+          throw note(
+            e,
+            `. The ${what} ${def.idOf(found)} has this name and every other field the program sets, but its ${writeOnly.join(", ")} hold write-only values that cannot be read back and compared, so it was not adopted (adopting would overwrite them): ` +
+              `if an earlier run of this stack created it, adopt it with the \`import\` resource option (id ${def.idOf(found)}); otherwise choose another name.`,
+          );
+        }
       }
-      c.warn(`the answer to the create was lost or unreadable (${(e as Error).message}); the ${def.type} it made was found ${r.by === "name" ? "by its name" : r.by === "id" ? "by its id" : "by its create token"} and is adopted (id ${def.idOf(found)}).`);
+      const how = r.by === "name" ? "by its name" : r.by === "id" ? "by its id" : "by its create token";
+      c.warn(
+        conflict
+          ? `the create was refused because the name is taken (${clashOf(e)}); the ${def.type} ${def.idOf(found)} of that name has every field the program sets, so it is taken to be the one an earlier run of this stack created before its answer was lost, and is adopted. If it belongs to something else, \`pulumi state delete\` it from this stack.`
+          : `the answer to the create was lost or unreadable (${(e as Error).message}); the ${def.type} it made was found ${how} and is adopted (id ${def.idOf(found)}).`,
+      );
       return { res: found, byName: r.by === "name" };
     }
     const why = lookup === undefined ? "" : ` (looking it up failed: ${(lookup as Error).message})`;

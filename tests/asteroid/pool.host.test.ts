@@ -180,7 +180,7 @@ describe("AgentProfilePool names are unique within an organization (a clash is 4
     const before = w.stack.host.stderr.length;
     const s = await w.stack.up(T, "again", { name: "taken-pool", organizationId: ORG });
     expect(s.state.id).toBe(w.stack.get(T, "first")!.id);
-    expect(await w.stack.host.output(before, /adopted/)).toMatch(/found by its name and is adopted/);
+    expect(await w.stack.host.output(before, /adopted/)).toMatch(/the create was refused because the name is taken \(POST \/agent-profile-pools answered 409: an agent profile pool named taken-pool already exists in this organization\); .* has every field the program sets, so it is taken to be the one an earlier run of this stack created .* and is adopted. If it belongs to something else, `pulumi state delete` it/);
     expect((await w.ctl.writes("asteroid")).filter((r) => r.method === "POST")).toHaveLength(1);
     w.stack.state.delete(s.urn);
   });

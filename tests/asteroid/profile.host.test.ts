@@ -299,6 +299,23 @@ describe("AgentProfile secrets and errors", () => {
     expect(noPlaintext(e.message)).toEqual([]);
   });
 
+  test("a taken name whose profile matches everything but write-only values is not adopted: nothing is overwritten", async () => {
+    // Another's profile, with a credential of the same name: made, then dropped from this stack.
+    const made = await w.stack.up(T, "theirs", { name: "theirs", organizationId: ORG, credentials: [{ name: "GH", data: "npm-secret-1" }] });
+    w.stack.state.delete(made.urn);
+    const theirs = { id: made.state.id };
+    await w.ctl.clear();
+    const e = (await w.stack.up(T, "mine", { name: "theirs", organizationId: ORG, credentials: [{ name: "GH", data: "ghp-secret-1" }] }).catch((x) => x)) as Error;
+    expect(e.message).toMatch(/already exists/);
+    expect(e.message).toMatch(/its credentials hold write-only values that cannot be read back and compared, so it was not adopted/);
+    expect(e.message).toContain(`adopt it with the \`import\` resource option (id ${theirs.id})`);
+    expect(noPlaintext(e.message)).toEqual([]);
+    expect(w.stack.get(T, "mine")).toBeUndefined();
+    expect((await w.ctl.writes("asteroid")).map((r) => r.method)).toEqual(["POST"]);
+    const server = await w.ctl.get("asteroid", "profiles", theirs.id as string);
+    expect((server.credentials as P[])[0].data).toBe("npm-secret-1");
+  });
+
   test("a server error that echoes a secret is redacted", async () => {
     const desired = { name: "taken", organizationId: ORG, credentials: [{ name: "k", data: "aws-secret-1" }] };
     await w.ctl.fault({ platform: "asteroid", method: "PATCH", status: 400, body: { code: 400, message: "credential data aws-secret-1 is not allowed" } });

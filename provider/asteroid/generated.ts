@@ -202,7 +202,7 @@ export interface AgentProfileArgs {
  * preview --json` and policy packs).
  */
 export class AgentProfile extends pulumi.dynamic.Resource {
-  /** The field table behind the class. */
+  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */
   static readonly definition: ResourceDef = resources["asteroid:AgentProfile"];
   /**
    * Name of the agent profile (1-255 characters, unique within the organization). Renaming is an
@@ -369,7 +369,7 @@ export interface AgentProfilePoolArgs {
  * preview --json` and policy packs).
  */
 export class AgentProfilePool extends pulumi.dynamic.Resource {
-  /** The field table behind the class. */
+  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */
   static readonly definition: ResourceDef = resources["asteroid:AgentProfilePool"];
   /** Name of the agent profile pool (must be unique within organization). */
   declare readonly name: pulumi.Output<string>;

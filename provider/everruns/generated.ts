@@ -87,7 +87,7 @@ export interface AgentArgs {
  * --json` and policy packs).
  */
 export class Agent extends pulumi.dynamic.Resource {
-  /** The field table behind the class. */
+  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */
   static readonly definition: ResourceDef = resources["everruns:Agent"];
   /** The name of the agent. Used for display purposes. 1-255 characters. */
   declare readonly name: pulumi.Output<string>;

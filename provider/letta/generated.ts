@@ -261,7 +261,7 @@ export interface AgentArgs {
  * --json` and policy packs).
  */
 export class Agent extends pulumi.dynamic.Resource {
-  /** The field table behind the class. */
+  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */
   static readonly definition: ResourceDef = resources["letta:Agent"];
   /** The name of the agent. Names are not unique. A random name is chosen when omitted. */
   declare readonly name: pulumi.Output<string | undefined>;

@@ -159,7 +159,7 @@ export interface AgentArgs {
  * --json` and policy packs).
  */
 export class Agent extends pulumi.dynamic.Resource {
-  /** The field table behind the class. */
+  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */
   static readonly definition: ResourceDef = resources["odeus:Agent"];
   /** Agent name (1-80 characters). */
   declare readonly name: pulumi.Output<string>;

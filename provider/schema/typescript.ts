@@ -180,7 +180,7 @@ function resourceText(def: ResourceDef, decls: Declarations): string {
     `${argsDoc}\nexport interface ${def.type}Args {\n${args.join("\n")}\n}`,
     [
       `${classDoc}\nexport class ${def.type} extends pulumi.dynamic.Resource {`,
-      `  /** The field table behind the class. */`,
+      `  /** @internal The field table behind the class (not part of the public typings: it would pull zod's declarations into every program). */`,
       `  static readonly definition: ResourceDef = resources[${literal(token)}];`,
       ...outs,
       tsdoc(

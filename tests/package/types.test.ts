@@ -80,7 +80,7 @@ function hover(source: string, marker: string): string {
 
 const HEADER = `import * as pulumi from "@pulumi/pulumi";\nimport { asteroid, everruns, letta, odeus } from "pulumi-agents";\n`;
 
-test("a program with `pulumi new typescript`'s settings (moduleResolution node) finds the package and its subpaths", () => {
+test("a program with `pulumi new typescript`'s tsconfig (moduleResolution node, no skipLibCheck, no esModuleInterop) finds the package and its subpaths, and every declaration they pull in compiles", () => {
   const file = path.join(dir, "node10.ts");
   fs.writeFileSync(
     file,
@@ -90,8 +90,23 @@ export const pool = new asteroid.AgentProfilePool("c", { name: "c", organization
 export const started = startAll({ port: 0 }).then((e) => new EmulatorControl(e.url));
 `,
   );
-  const program = ts.createProgram([file], { ...OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 });
-  const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  // The compilerOptions `pulumi new typescript` writes (templates/typescript/tsconfig.json).
+  const pulumiNew: ts.CompilerOptions = {
+    strict: true,
+    outDir: "bin",
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    sourceMap: true,
+    experimentalDecorators: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+    types: ["node"],
+  };
+  const program = ts.createProgram([file], pulumiNew);
+  // All diagnostics, the libraries' declarations included (no skipLibCheck), as `tsc` reports them.
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.relative(dir, d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
   expect(errors).toEqual([]);
 });
 

@@ -97,4 +97,5 @@ export const asteroidModule: PlatformModule = {
   auth: (req: EmuRequest, key) =>
     key && req.headers["x-asteroid-agents-api-key"] !== key ? err(401, "Unauthorized: missing or invalid X-Asteroid-Agents-Api-Key") : undefined,
   routes: [...poolRoutes, ...profileRoutes],
+  collections: ["pools", "profiles"],
 };

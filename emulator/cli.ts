@@ -2,7 +2,7 @@
 /**
  * The emulator as a standalone server, for local runs and CI without an account:
  *
- *   pulumi-agents emulator [--port N] [--host ADDRESS]      (from an installed package)
+ *   pulumi-agents emulator [--port N] [--host ADDRESS] [--rate-limit R ...]   (from an installed package)
  *   npm run emulator -- --port 4010                          (from a checkout)
  *
  * Arguments are parsed with `node:util.parseArgs` (strict): an unknown flag, a missing value, a bad
@@ -45,7 +45,8 @@ export function parseCommandLine(argv: string[], options: Options, allowPosition
 
 export const DEFAULT_PORT = 4010;
 
-export const EMULATOR_USAGE = `usage: pulumi-agents emulator [--port N] [--host ADDRESS]
+export const EMULATOR_USAGE = `usage: pulumi-agents emulator [--port N] [--host ADDRESS] [--rate-limit R]
+                              [--rate-limit-burst N] [--rate-limit-headers ietf|x]
 
 Serves the Asteroid, Odeus, Everruns and Letta APIs on one local port, each under its own path
 (http://127.0.0.1:${DEFAULT_PORT}/asteroid is Asteroid's base URL), with test controls under /_emulator/

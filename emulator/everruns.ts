@@ -206,4 +206,5 @@ export const everrunsModule: PlatformModule = {
       return { status: 204 };
     },
   },
+  collections: ["agents"],
 };

@@ -429,4 +429,5 @@ export const lettaModule: PlatformModule = {
     ...objectRoutes("identities", "identities", "identity", (b) => ({ identifier_key: b.identifier_key ?? "id", name: b.name ?? "identity", identity_type: b.identity_type ?? "user" })),
   ],
   controls: { run, version },
+  collections: ["agents", "tools", "blocks", "sources", "identities"],
 };

@@ -211,4 +211,5 @@ export const odeusModule: PlatformModule = {
     key && req.headers.authorization !== `Bearer ${key}` ? { status: 401, body: { error: "Invalid or missing API key" } } : undefined,
   routes: [...routes, ...routes.map(([m, p, h]): [string, string, Handler] => [m, `/api/public${p}`, h])],
   controls,
+  collections: ["agents", "published"],
 };

@@ -12,7 +12,8 @@
  *   `html` (an HTML page), `empty`, `no-id` (the object without its id), `cut` (Content-Length of the whole
  *   body, half of it sent, then the connection closed).
  * - `GET|PATCH|DELETE /_emulator/objects/<platform>/<collection>/<id>`: read, edit or delete stored objects
- *   out of band (drift); `GET /_emulator/objects/<platform>/<collection>` lists a collection.
+ *   out of band (drift); `GET /_emulator/objects/<platform>/<collection>` lists a collection. An unknown
+ *   platform or collection is a 404 naming the known ones.
  * - `PUT /_emulator/keys/<platform>`: `{key}` changes the accepted API key (rotation).
  * - `POST /_emulator/<platform>/<action>`: platform-specific controls.
  * - `PUT|GET|DELETE /_emulator/ratelimit`: a token-bucket rate limit per platform (see ratelimit.ts).
@@ -52,6 +53,8 @@ export interface PlatformModule {
   routes: [method: string, pattern: string, handler: Handler][];
   /** Platform-specific controls under `/_emulator/<name>/<action>`. */
   controls?: Record<string, Handler>;
+  /** The collections `/_emulator/objects/<name>/<collection>` serves (the store's internal ones are not listed). */
+  collections: string[];
   /** The API key accepted when none is given; undefined means no auth. */
   defaultKey?: string;
 }
@@ -213,6 +216,14 @@ export async function startEmulator(
   limits.set(opts.rateLimit, [...byName.keys()]);
   const ctxOf = (name: string): PlatformContext => ({ store: stores.get(name)!, key: () => keys.get(name), now: () => new Date().toISOString() });
 
+  /** Why `/_emulator/objects/<platform>/<collection>` names nothing, with the known names; undefined when it does. */
+  function unknownCollection(platform: string, collection: string): string | undefined {
+    const mod = byName.get(platform);
+    if (!mod) return `unknown platform ${JSON.stringify(platform)} (platforms: ${[...byName.keys()].join(", ")})`;
+    if (!mod.collections.includes(collection)) return `unknown collection ${JSON.stringify(collection)} of ${platform} (collections: ${mod.collections.join(", ")})`;
+    return undefined;
+  }
+
   async function control(req: EmuRequest): Promise<EmuResponse> {
     const parts = req.path.split("/").filter(Boolean).slice(1); // drop "_emulator"
     if (parts[0] === "requests") {
@@ -236,15 +247,14 @@ export async function startEmulator(
       keys.set(parts[1], (req.body as { key?: string })?.key);
       return { status: 204 };
     }
-    if (parts[0] === "objects" && parts.length === 3 && req.method === "GET") {
-      const [, platform, collection] = parts.map(decodeURIComponent);
-      return { status: 200, body: [...(stores.get(platform)?.collection(collection).values() ?? [])] };
-    }
-    if (parts[0] === "objects" && parts.length === 4) {
+    if (parts[0] === "objects" && (parts.length === 3 || parts.length === 4)) {
       const [, platform, collection, id] = parts.map(decodeURIComponent);
-      const store = stores.get(platform)?.collection(collection);
-      const obj = store?.get(id);
-      if (!store || !obj) return { status: 404, body: { error: `no ${platform}/${collection}/${id}` } };
+      const unknown = unknownCollection(platform, collection);
+      if (unknown) return { status: 404, body: { error: unknown } };
+      const store = stores.get(platform)!.collection(collection);
+      if (id === undefined) return req.method === "GET" ? { status: 200, body: [...store.values()] } : { status: 405, body: { error: "use GET to list a collection" } };
+      const obj = store.get(id);
+      if (!obj) return { status: 404, body: { error: `no ${platform}/${collection}/${id}` } };
       if (req.method === "GET") return { status: 200, body: obj };
       if (req.method === "DELETE") return store.delete(id), { status: 204 };
       if (req.method === "PATCH") {

@@ -5,7 +5,7 @@
  * unknown option, a missing value or a stray argument ends with one line on stderr and status 1.
  *
  *   pulumi-agents report [file|-] [--max-chars N] [--out file]
- *   pulumi-agents emulator [--port N] [--host ADDRESS]
+ *   pulumi-agents emulator [--port N] [--host ADDRESS] [--rate-limit R ...]
  *   pulumi-agents import [...]          (parses its own flags: provider/import/options.ts)
  */
 import * as fs from "node:fs";

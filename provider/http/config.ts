@@ -16,6 +16,11 @@ export interface ConfigSource {
   rawConfig?: Record<string, unknown>;
   /** How messages name where a key's value came from, when it is not stack config (`pulumi-agents import`). */
   labelOf?(key: string): string | undefined;
+  /**
+   * How messages tell to fix a setting, when it is not set through stack config (`pulumi-agents import`
+   * reads only the environment and its flags): `Fix: ...` with `example` as the value.
+   */
+  fixOf?(key: string, example: string | number): string | undefined;
 }
 
 type Kind = "secret" | "url" | "integer" | "number";
@@ -107,7 +112,7 @@ const fixFor = (spec: PlatformSpec, name: SettingName, value: string | number, p
     ? `Fix: set \`${spec.name}: { ${name}: ${JSON.stringify(value)} }\` in the arguments of \`new Provider(${JSON.stringify(provider)}, ...)\`.`
     : `Fix: \`pulumi config set ${configKey(spec, name)} ${value}\``;
 
-function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string, provider?: string): { value?: unknown; problem?: string } {
+function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string, fix: (example: string | number) => string): { value?: unknown; problem?: string } {
   const def: SettingDef = SETTINGS[name];
   if (def.kind === "secret") return typeof raw === "string" ? { value: raw.trim() } : { problem: `${from} must be a string` };
   if (def.kind === "url") {
@@ -123,7 +128,7 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
     return {
       problem:
         `${from} must be an absolute http(s) URL such as ${spec.defaultBaseUrl}, got ${short(displayUrl(String(raw)))}. ` +
-        `${fixFor(spec, name, spec.defaultBaseUrl, provider)} (or your server's URL, with its scheme and path).`,
+        `${fix(spec.defaultBaseUrl)} (or your server's URL, with its scheme and path).`,
     };
   }
   const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
@@ -131,7 +136,8 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
   if (good) return { value: n };
   const what = def.kind === "integer" ? "a positive whole number" : "a positive number";
   const example = def.default ?? 10;
-  return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. ${fixFor(spec, name, example, provider)}${provider ? "" : "."}` };
+  const f = fix(example);
+  return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. ${f}${f.endsWith(".") ? "" : "."}` };
 }
 
 /** The values of a platform's settings: config (or provider input), then environment; unset ones are absent. */
@@ -152,7 +158,8 @@ export function resolveSettings(spec: PlatformSpec, config: ConfigSource | undef
     const configLabel = config?.labelOf?.(configKey(spec, name)) ?? (provider ? `the Provider ${JSON.stringify(provider)}'s ${spec.name}.${name}` : configKey(spec, name));
     const [raw, from] = present(fromConfig) ? [fromConfig, configLabel] : present(fromEnv) ? [fromEnv, envName(spec, name)] : [undefined, ""];
     if (raw === undefined || raw === UNKNOWN) continue;
-    const r = parse(spec, name, raw, from, present(fromConfig) ? provider : undefined);
+    const fix = (example: string | number) => config?.fixOf?.(configKey(spec, name), example) ?? fixFor(spec, name, example, present(fromConfig) ? provider : undefined);
+    const r = parse(spec, name, raw, from, fix);
     if (r.problem) problems.push({ setting: name, message: `${spec.name}: ${r.problem}` });
     else {
       (out as Record<string, unknown>)[name] = r.value;

@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { ConfigError } from "../http/errors";
 import { Clients } from "../http/clients";
-import type { ConfigSource } from "../http/config";
+import { SETTING_NAMES, envName, resolveSettings, type ConfigSource, type SettingName } from "../http/config";
 import { configure, lifecycleOf } from "../host";
 import { platforms as specs, resources } from "../registry";
 import { toState } from "../core/state";
@@ -62,31 +62,40 @@ export async function runImport(argv: string[], io: ImportIo = {}): Promise<numb
 
 const isHttpError = (e: unknown) => e instanceof Error && ["PULUMI_AGENTS_API_ERROR", "PULUMI_AGENTS_TRANSPORT_ERROR"].includes((e as { code?: string }).code ?? "");
 
-/** API keys from the environment, base URLs from flags or the environment: what the provider reads too. */
+/** API keys and other settings from the environment, base URLs from flags or the environment: what the provider reads too. */
 function settings(opts: ImportOptions, env: NodeJS.ProcessEnv): ConfigSource {
   const value = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
+  const parts = (key: string) => {
+    const [p, k] = key.split(":") as [Platform, SettingName];
+    const spec = specs[p];
+    return spec && (SETTING_NAMES as string[]).includes(k) ? { p, k, spec, variable: envName(spec, k) } : undefined;
+  };
   return {
     // Where each value came from, as messages name it: a flag or an environment variable (no stack config here).
     labelOf(key: string) {
-      const [p, k] = key.split(":") as [Platform, string];
-      const prefix = specs[p]?.envPrefix;
-      if (!prefix) return undefined;
-      if (k === "baseUrl" && value(opts.baseUrls[p])) return `--base-url ${p}=…`;
-      return k === "apiKey" ? `${prefix}_API_KEY` : k === "baseUrl" ? `${prefix}_BASE_URL` : undefined;
+      const s = parts(key);
+      if (!s) return undefined;
+      return s.k === "baseUrl" && value(opts.baseUrls[s.p]) ? `--base-url ${s.p}=…` : s.variable;
+    },
+    // How to fix a setting: the environment variable, or the flag for a base URL (never `pulumi config set`).
+    fixOf(key: string, example: string | number) {
+      const s = parts(key);
+      if (!s) return undefined;
+      const flag = `\`--base-url ${s.p}=${example}\``;
+      if (s.k !== "baseUrl") return `Fix: \`export ${s.variable}=${example}\``;
+      return value(opts.baseUrls[s.p]) ? `Fix: ${flag}` : `Fix: \`export ${s.variable}=${example}\` or pass ${flag}`;
     },
     get(key: string) {
-      const [p, k] = key.split(":") as [Platform, string];
-      const prefix = specs[p]?.envPrefix;
-      if (!prefix) return undefined;
-      if (k === "apiKey") return value(env[`${prefix}_API_KEY`]);
-      if (k === "baseUrl") return value(opts.baseUrls[p]) ?? value(env[`${prefix}_BASE_URL`]);
-      return undefined;
+      const s = parts(key);
+      if (!s) return undefined;
+      if (s.k === "baseUrl") return value(opts.baseUrls[s.p]) ?? value(env[s.variable]);
+      return value(env[s.variable]);
     },
   };
 }
 
-/** The platforms to list and to read ids from, with their credentials checked before any request. */
-function choosePlatforms(opts: ImportOptions, source: ConfigSource, progress: (l: string) => void): { list: Platform[]; used: Platform[] } {
+/** The platforms to list and to read ids from, with their settings and credentials checked before any request. */
+function choosePlatforms(opts: ImportOptions, source: ConfigSource, env: NodeJS.ProcessEnv, progress: (l: string) => void): { list: Platform[]; used: Platform[] } {
   const idPlatforms = new Set(opts.ids.map((r) => r.platform!));
   const configured = PLATFORMS.filter((p) => source.get(`${p}:apiKey`) !== undefined || source.get(`${p}:baseUrl`) !== undefined);
   let list: Platform[];
@@ -109,6 +118,9 @@ function choosePlatforms(opts: ImportOptions, source: ConfigSource, progress: (l
   const used = PLATFORMS.filter((p) => list.includes(p) || idPlatforms.has(p));
   for (const p of used) {
     const spec = specs[p];
+    // A bad setting is reported before anything names a URL: the default would be shown in its place.
+    const problem = resolveSettings(spec, source, env).problems[0];
+    if (problem) throw new ConfigError(problem.message);
     if (spec.keyRequired && source.get(`${p}:apiKey`) === undefined) {
       throw new ImportError(`${p}: no API key: set ${spec.envPrefix}_API_KEY (the import reads the environment; there is no stack config yet)`);
     }
@@ -133,7 +145,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T, i: number) =
 async function adopt(opts: ImportOptions, outLabel: string, env: NodeJS.ProcessEnv, stdout: (t: string) => void, progress: (line: string) => void): Promise<void> {
   checkOut(opts.out, opts.force);
   const source = settings(opts, env);
-  const { list, used } = choosePlatforms(opts, source, progress);
+  const { list, used } = choosePlatforms(opts, source, env, progress);
   // The provider host's own configuration and lifecycles: reads go through exactly the code an import runs.
   await configure({ config: source });
   const clients = new Clients(source);

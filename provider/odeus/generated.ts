@@ -250,13 +250,13 @@ export class Agent extends pulumi.dynamic.Resource {
 }
 
 export interface AgentActionArgs {
-  /** Constraints: matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`. */
+  /** Constraints: a UUID. */
   actionId: pulumi.Input<string>;
   requiresConfirmation?: pulumi.Input<boolean>;
 }
 
 export interface AgentAction {
-  /** Constraints: matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`. */
+  /** Constraints: a UUID. */
   readonly actionId: string;
   readonly requiresConfirmation?: boolean;
 }

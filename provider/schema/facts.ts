@@ -19,6 +19,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** Longer patterns are left to the description, which says the format in words. */
 const SHORT_PATTERN = 64;
 
+/** The pattern a UUID field written as a regex has in JSON Schema (Odeus), said as "a UUID" like `format: uuid`. */
+const UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/** The value is a UUID string: `format: uuid` (`z.guid()`, `z.uuid()`) or the UUID pattern. */
+export const isUuid = (j: JsonSchema | undefined): boolean => !!j && (j.format === "uuid" || j.pattern === UUID_PATTERN);
+
 /**
  * The limits of one JSON Schema value, each a short phrase: `1–255 characters`, `at most 250 items`,
  * `0–1`, `≥ 1`, `a UUID`, `matches ^model_[0-9a-f]{31,32}$`.
@@ -38,7 +44,7 @@ export function limitsOf(j: JsonSchema | undefined): string[] {
   if (minItems && maxItems !== undefined) out.push(`${minItems}–${maxItems} items`);
   else if (maxItems !== undefined) out.push(`at most ${plural(maxItems, "item")}`);
   else if (minItems) out.push(`at least ${plural(minItems, "item")}`);
-  if (j.format === "uuid") out.push("a UUID");
+  if (isUuid(j)) out.push("a UUID");
   else if (j.format) out.push(`a ${j.format}`);
   else if (typeof j.pattern === "string" && j.pattern.length <= SHORT_PATTERN) out.push(`matches \`${j.pattern}\``);
   return out;

@@ -82,6 +82,13 @@ describe("configuration failures at check", () => {
     expect(reasons({ ...KEY }, { ASTEROID_BASE_URL: "ftp://x" })[0]).toMatch(/^asteroid: ASTEROID_BASE_URL must be an absolute http\(s\) URL/);
   });
 
+  test("a bad base URL from the environment: the provider's fix is still the stack config, which wins over it", () => {
+    expect(reasons({ ...KEY }, { ASTEROID_BASE_URL: "ftp://x" })).toEqual([
+      'asteroid: ASTEROID_BASE_URL must be an absolute http(s) URL such as https://odyssey.asteroid.ai/agents/v2, got "ftp://x". ' +
+        "Fix: `pulumi config set asteroid:baseUrl https://odyssey.asteroid.ai/agents/v2` (or your server's URL, with its scheme and path).",
+    ]);
+  });
+
   test.each([
     ["asteroid:maxConcurrency", "lots", "a positive whole number"],
     ["asteroid:maxConcurrency", "2.5", "a positive whole number"],

@@ -217,3 +217,30 @@ test("an unreachable base URL is named with where it was set: the environment va
   const f = await imp(["--platform", "letta", "--base-url", "letta=http://127.0.0.1:1/letta"], { env: {} });
   expect(f.stderr).toMatch(/\(set by --base-url letta=…\)/);
 });
+
+// The import reads no stack config, so its fix cannot be `pulumi config set`; and the default URL it was never going to use is not shown.
+test("a bad base URL in the environment is refused before any progress line names a URL, with a fix the import reads", async () => {
+  const r = await imp(["--platform", "asteroid"], { env: { ASTEROID_BASE_URL: "ftp://x", ASTEROID_API_KEY: "k" } });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    'pulumi-agents import: asteroid: ASTEROID_BASE_URL must be an absolute http(s) URL such as https://odyssey.asteroid.ai/agents/v2, got "ftp://x". ' +
+      "Fix: `export ASTEROID_BASE_URL=https://odyssey.asteroid.ai/agents/v2` or pass `--base-url asteroid=https://odyssey.asteroid.ai/agents/v2` " +
+      "(or your server's URL, with its scheme and path).\n",
+  );
+  expect(fs.existsSync(r.dir)).toBe(false);
+});
+
+test("a bad number in the environment names the variable to fix, not stack config", async () => {
+  const r = await imp(["--platform", "letta"], { env: { ...envFor(["letta"]), LETTA_REQUEST_TIMEOUT_MS: "soon" } });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    'pulumi-agents import: letta: LETTA_REQUEST_TIMEOUT_MS must be a positive whole number (how long one attempt may wait for an answer, in milliseconds), got "soon". ' +
+      "Fix: `export LETTA_REQUEST_TIMEOUT_MS=30000`.\n",
+  );
+});
+
+test("the listing progress line names the base URL actually used", async () => {
+  const r = await imp(["--platform", "letta"], { env: envFor(["letta"]) });
+  expect(r.code).toBe(0);
+  expect(r.stderr.split("\n")[0]).toBe(`letta: listing ${emu.baseUrl("letta")}`);
+});

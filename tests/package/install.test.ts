@@ -90,9 +90,31 @@ describe("the tarball", () => {
     for (const f of files.filter((x) => x.endsWith(".js"))) expect(files).toContain(f.replace(/\.js$/, ".d.ts"));
   });
 
-  test("ships no tests, bench, examples, sources, source maps or build info", () => {
-    const stray = files.filter((f) => /^bin\/(tests|bench|examples)\//.test(f) || /\.(map|tsbuildinfo)$/.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("bin/provider/schema/"));
+  test("ships no tests, bench, compiled examples, sources, source maps or build info", () => {
+    // The example sources the README and docs link to are shipped to be read (examples/ci, examples/manifest), not built.
+    const example = (f: string) => /^examples\/(ci|manifest)\//.test(f);
+    const stray = files.filter((f) => /^bin\/(tests|bench|examples)\//.test(f) || /\.(map|tsbuildinfo)$/.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts") && !example(f)) || f.startsWith("bin/provider/schema/"));
     expect(stray).toEqual([]);
+    expect(files.filter((f) => f.startsWith("examples/") && !example(f))).toEqual([]);
+  });
+
+  // The new-user trial: README and docs linked to examples/ci/*.yml and examples/manifest/, which were not shipped.
+  test("every relative link of the shipped README and docs points at a shipped file or folder", () => {
+    const dead: string[] = [];
+    for (const doc of files.filter((f) => f.endsWith(".md") && (f === "README.md" || f.startsWith("docs/")))) {
+      const text = fs.readFileSync(path.join(REPO, doc), "utf8");
+      for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith("#")) continue;
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc), link.split("#")[0])).replace(/\/$/, "");
+        if (!files.some((f) => f === target || f.startsWith(`${target}/`))) dead.push(`${doc}: ${link}`);
+      }
+    }
+    expect(dead).toEqual([]);
+    for (const dir of ["examples/ci", "examples/manifest"]) {
+      for (const f of fs.readdirSync(path.join(REPO, dir), { recursive: true, withFileTypes: true })) {
+        if (f.isFile()) expect(files).toContain(path.posix.join(path.relative(REPO, f.parentPath).split(path.sep).join("/"), f.name));
+      }
+    }
   });
 
   test("is self-contained: every relative require of the shipped code is shipped", () => {

@@ -1,7 +1,9 @@
 /** The README's field reference is generated from the tables: it names every field and is never stale. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderReference, START, END } from "../../provider/schema/reference";
+import { z } from "zod";
+import { renderReference, typeOf, START, END } from "../../provider/schema/reference";
+import { toJson } from "../../provider/schema/json";
 import { resources } from "../../provider/registry";
 import { inputFields } from "../../provider/core/fields";
 
@@ -18,4 +20,23 @@ test("the reference names every input of every resource", () => {
     expect(block).toContain(`#### \`${token.replace(":", ".")}\``);
     for (const [name] of inputFields(def)) expect(block).toContain(`| \`${name}\` |`);
   }
+});
+
+describe("a UUID is said as such wherever check requires one", () => {
+  const uuidRe = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
+  test.each([
+    ["a top-level UUID (z.guid)", z.guid(), "string (a UUID)"],
+    ["a UUID written as the regex", uuidRe, "string (a UUID)"],
+    ["a list of UUIDs", z.array(uuidRe), "list of string (a UUID)"],
+    ["an object member", z.array(z.strictObject({ actionId: uuidRe, requiresConfirmation: z.boolean().optional() })), "list of object {actionId (a UUID), requiresConfirmation}"],
+    ["an object member (z.guid)", z.strictObject({ id: z.guid(), name: z.string() }), "object {id (a UUID), name}"],
+  ])("%s", (_what, schema, type) => {
+    expect(typeOf(toJson(schema))).toBe(type);
+  });
+
+  // The new-user trial: check said `actions[0].actionId: must be a UUID`, the reference did not.
+  test("odeus.Agent actions: the reference says actionId is a UUID", () => {
+    expect(renderReference(resources)).toContain("| `actions` | list of object {actionId (a UUID), requiresConfirmation} |");
+  });
 });

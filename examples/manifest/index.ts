@@ -6,8 +6,7 @@
  *   pulumi config set organizationId 3c90c3cc-0d44-4b50-8888-8dd25736052a
  *   pulumi preview
  */
-// In your own project: import { manifest } from "pulumi-agents";
-import { manifest } from "../../provider";
+import { manifest } from "pulumi-agents";
 
 export = () => {
   // Relative to the working directory, which `pulumi` sets to this folder.

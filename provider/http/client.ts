@@ -157,14 +157,19 @@ export class PlatformClient {
       if (!decision) throw this.failure(method, path, a, secrets, tries, mayHaveActed);
       if (decision === "rate-limit") limited++;
       else retries++;
-      const wait = asked !== undefined ? spreadMs(asked) : backoffMs((decision === "rate-limit" ? limited : retries) - 1, this.retry);
+      const wait = asked !== undefined ? spreadMs(asked, Math.random, limiter.idle) : backoffMs((decision === "rate-limit" ? limited : retries) - 1, this.retry);
       if (Date.now() + wait > deadline) {
         const why = this.deadlineText(tries, `would pass before the next attempt${asked !== undefined ? ` (the server asked to wait ${formatDuration(asked)})` : ""}`);
         throw this.failure(method, path, a, secrets, tries, mayHaveActed, why);
       }
       const what = a.kind === "answer" ? String(a.status) : describeError(a.code, a.message, this.requestTimeoutMs, a.phase);
       progress.note(`${this.spec.name}: ${what} on ${method} ${path}; waiting ${formatDuration(wait)} before attempt ${attempts + 1}`);
-      await sleep(wait);
+      limiter.retrying++;
+      try {
+        await sleep(wait);
+      } finally {
+        limiter.retrying--;
+      }
     }
   }
 

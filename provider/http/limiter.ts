@@ -18,7 +18,8 @@
  *     a second per second (at most 5 %), so the limiter follows a limit that changes;
  *   - one 429 teaches once: a 429 on a request sent before the last change teaches nothing;
  *   - a `Retry-After` over 2 s (a spent quota) pauses the whole account, as it did the first time.
- *   A request turned away in a burst shrinks our bucket by a quarter: the server's may be smaller.
+ *   A request turned away in a burst shrinks our bucket by a quarter: the server's may be smaller
+ *   (not one turned away just after a doubling: the doubled rate explains it).
  * - Learning from headers: `RateLimit-Policy` / `RateLimit-Limit` with a window (`10;w=1`) set the rate
  *   and burst as the server states them; `RateLimit-Remaining` keeps the bucket no fuller than the
  *   server's; a spent `RateLimit-Remaining` / `X-RateLimit-Remaining` whose reset is over 2 s away
@@ -211,6 +212,14 @@ export class Limiter {
     return this.inFlight;
   }
 
+  /** Requests of this account waiting out a `Retry-After` or a backoff before their next attempt. */
+  retrying = 0;
+
+  /** Nothing of this account is in flight, queued or waiting to retry (a refused request alone). */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0 && this.retrying === 0;
+  }
+
   /** Waits for a slot. `priority`: lower goes first (the operation's start time). */
   acquire(priority: number, deadline = Infinity): Promise<Permit> {
     return new Promise((resolve, reject) => {
@@ -348,7 +357,8 @@ export class Limiter {
         this.learned = measured * (1 - MARGIN);
       }
       // Turned away in a burst: the server's bucket may be smaller than ours.
-      const burst = Number.isFinite(tokens) && tokens >= 2;
+      // (Not after a doubling: the doubled rate explains that refusal.)
+      const burst = Number.isFinite(tokens) && tokens >= 2 && !doubled;
       this.learnedCapacity = Math.max(1, Math.min(this.learnedCapacity, this.learned) * (burst ? 0.75 : 1));
       this.phase = "steady";
     }

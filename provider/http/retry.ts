@@ -102,8 +102,10 @@ export function backoffMs(attempt: number, s: RetrySettings, random = Math.rando
 /**
  * The wait a server asked for, spread: between the wait and a tenth more (at most one second more),
  * so that requests turned away in the same instant come back at different times (the account's
- * queue then paces them).
+ * queue then paces them). A request `alone` (nothing else of its account in flight, queued or
+ * waiting to retry) has nobody to collide with and waits exactly what was asked: with one
+ * operation in flight, any more is time the whole run stands still.
  */
-export function spreadMs(asked: number, random = Math.random): number {
-  return Math.round(asked + Math.min(asked / 10, 1000) * random());
+export function spreadMs(asked: number, random = Math.random, alone = false): number {
+  return alone ? asked : Math.round(asked + Math.min(asked / 10, 1000) * random());
 }

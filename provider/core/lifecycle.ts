@@ -167,11 +167,16 @@ export function lifecycle(def: ResourceDef, client: () => PlatformClient): Lifec
       throw handOver(note(e, msg), id, { __pending: { by: "token", token: attempt.token, ...(name ? { name } : {}) }, __managed: definedInputs(def, inputs) }, inputs);
     }
     if (conflict) throw e;
+    // A re-run that meets the name taken adopts by name only what it can compare (see above).
+    const writeOnly = writeOnlyEntries(def, inputs).size > 0;
+    const then = writeOnly
+      ? "if it exists by then, the re-run reports the name as taken and gives its id to adopt with the `import` resource option (its write-only values cannot be compared, so it is not adopted by name)."
+      : "if it exists by then, it is adopted by its name.";
     throw note(
       e,
       lookup === undefined
-        ? `. No ${what} named ${JSON.stringify(name)} exists so far, so the create has not taken effect (a request still in progress may yet complete): run \`pulumi up\` again; if it exists by then, it is adopted by its name.`
-        : `. Whether the ${def.type} was created could not be checked${why}: run \`pulumi up\` again; if it exists by then, it is adopted by its name.`,
+        ? `. No ${what} named ${JSON.stringify(name)} exists so far, so the create has not taken effect (a request still in progress may yet complete): run \`pulumi up\` again; ${then}`
+        : `. Whether the ${def.type} was created could not be checked${why}: run \`pulumi up\` again; ${then}`,
     );
   }
 

@@ -316,6 +316,18 @@ describe("AgentProfile secrets and errors", () => {
     expect((server.credentials as P[])[0].data).toBe("npm-secret-1");
   });
 
+  test("a create lost before the server acted says what the re-run does: with write-only values, it gives the id to import rather than adopting by name", async () => {
+    await w.ctl.fault({ platform: "asteroid", method: "POST", drop: true });
+    const e = (await w.stack.up(T, "lost", { name: "lost", organizationId: ORG, credentials: [{ name: "GH", data: "ghp-secret-1" }] }).catch((x) => x)) as Error;
+    expect(e.message).toMatch(/No asteroid.AgentProfile named "lost" exists so far/);
+    expect(e.message).toMatch(/the re-run reports the name as taken and gives its id to adopt with the `import` resource option/);
+    expect(e.message).not.toMatch(/it is adopted by its name/);
+    expect(noPlaintext(e.message)).toEqual([]);
+    await w.ctl.fault({ platform: "asteroid", method: "POST", drop: true });
+    const plain = (await w.stack.up(T, "lost", { name: "lost", organizationId: ORG }).catch((x) => x)) as Error;
+    expect(plain.message).toMatch(/if it exists by then, it is adopted by its name\.$/);
+  });
+
   test("a server error that echoes a secret is redacted", async () => {
     const desired = { name: "taken", organizationId: ORG, credentials: [{ name: "k", data: "aws-secret-1" }] };
     await w.ctl.fault({ platform: "asteroid", method: "PATCH", status: 400, body: { code: 400, message: "credential data aws-secret-1 is not allowed" } });

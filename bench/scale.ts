@@ -490,7 +490,7 @@ function bareLoop(templates: Awaited<ReturnType<typeof recordTemplates>>) {
 function table(r: ScaleResult): string {
   const out: string[] = [];
   out.push(`N = ${r.n} resources (${r.n / TOKENS.length} of each type), emulator on loopback, real dynamic-provider host`);
-  out.push("", "HTTP calls per resource (measured / minimum)", "", `| type | ${PHASES.join(" | ")} |`, `| --- | ${PHASES.map(() => "---").join(" | ")} |`);
+  if (Object.keys(r.calls).length) out.push("", "HTTP calls per resource (measured / minimum)", "", `| type | ${PHASES.join(" | ")} |`, `| --- | ${PHASES.map(() => "---").join(" | ")} |`);
   for (const [t, ph] of Object.entries(r.calls)) out.push(`| ${t} | ${PHASES.map((p) => `${ph[p].measured} / ${ph[p].minimum}`).join(" | ")} |`);
   if (r.throughput.length) out.push("", "Throughput (operations per second) and the host's peak memory", "", `| in flight | ${PHASES.join(" | ")} | failed | host peak |`, `| --- | ${PHASES.map(() => "---").join(" | ")} | --- | --- |`);
   for (const t of r.throughput) out.push(`| ${t.parallel} | ${PHASES.map((p) => t.opsPerSecond[p]).join(" | ")} | ${t.failed} | ${t.peakMb} MB |`);

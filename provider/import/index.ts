@@ -110,10 +110,11 @@ function choosePlatforms(opts: ImportOptions, source: ConfigSource, env: NodeJS.
       );
     }
   }
+  let skipped = false;
   if (list.includes("odeus")) {
     if (opts.platforms.includes("odeus")) throw new ImportError("odeus cannot list agents (its API has no list call): name them with --id odeus:<uuid> or --ids-file");
-    progress("odeus: skipped: its API cannot list agents; name them with --id odeus:<uuid> or --ids-file");
     list = list.filter((p) => p !== "odeus");
+    skipped = true;
   }
   const used = PLATFORMS.filter((p) => list.includes(p) || idPlatforms.has(p));
   for (const p of used) {
@@ -125,6 +126,8 @@ function choosePlatforms(opts: ImportOptions, source: ConfigSource, env: NodeJS.
       throw new ImportError(`${p}: no API key: set ${spec.envPrefix}_API_KEY (the import reads the environment; there is no stack config yet)`);
     }
   }
+  // Said once the settings are known good: a failed run prints only its error.
+  if (skipped) progress("odeus: skipped: its API cannot list agents; name them with --id odeus:<uuid> or --ids-file");
   return { list, used };
 }
 

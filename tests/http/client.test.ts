@@ -45,6 +45,26 @@ describe("retries", () => {
     expect(await count("GET")).toBe(2);
   });
 
+  test("a request refused alone in its account waits exactly Retry-After; requests refused together are spread up to a tenth more", async () => {
+    const random = jest.spyOn(Math, "random").mockReturnValue(0.9999);
+    try {
+      const c = client({ retry: { ...fast, capMs: 5000 } });
+      await ctl.fault({ platform: "asteroid", method: "GET", status: 429, retryAfter: "1", count: 1 });
+      await c.request("GET", "/agent-profile-pools");
+      expect(lines.filter((l) => l.includes("429"))).toEqual(["asteroid: 429 on GET /agent-profile-pools; waiting 1.0 s before attempt 2"]);
+      expect(c.limiter.retrying).toBe(0);
+      lines.length = 0;
+      forgetAccounts();
+      const d = client({ retry: { ...fast, capMs: 5000 } });
+      await ctl.fault({ platform: "asteroid", method: "GET", status: 429, retryAfter: "1", count: 2 });
+      await Promise.all([d.request("GET", "/agent-profile-pools"), d.request("GET", "/agent-profile-pools")]);
+      expect(lines.filter((l) => l.includes("429"))[0]).toBe("asteroid: 429 on GET /agent-profile-pools; waiting 1.1 s before attempt 2");
+      expect(d.limiter.retrying).toBe(0);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
   test("a Retry-After longer than the operation deadline fails at once, saying so", async () => {
     await ctl.fault({ platform: "asteroid", method: "GET", status: 429, retryAfter: "3600", count: 1 });
     const t = Date.now();

@@ -13,6 +13,8 @@ export const asteroid: PlatformSpec = {
   keyRequired: true,
   authHeaders: (key) => ({ "X-Asteroid-Agents-Api-Key": key }),
   errorMessage: commonErrorMessage,
+  // The pool list (documented): every Asteroid v2 server has it.
+  probe: { path: "/agent-profile-pools", query: { page: "1", pageSize: "1" } },
 };
 
 /** GET that reads 404 as "gone" and verifies any other answer against `schema`. */

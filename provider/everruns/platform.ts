@@ -15,4 +15,5 @@ export const everruns: PlatformSpec = {
     const b = body as { error?: unknown } | undefined;
     return typeof b?.error === "string" && b.error ? b.error : commonErrorMessage(body);
   },
+  probe: { path: "/v1/agents", query: { limit: "1" } },
 };

@@ -23,6 +23,12 @@ export interface PlatformSpec {
   authHeaders(apiKey: string): Record<string, string>;
   /** The human message inside an error body. */
   errorMessage(body: unknown): string | undefined;
+  /**
+   * A cheap GET of a route every server of this API has (a list, or a read without its id), made once
+   * per account before a 404 is believed: when it answers 404 or 405 too, the base URL is not the API
+   * (a path missing or wrong), and a 404 there says nothing about the object.
+   */
+  probe?: { path: string; query?: Record<string, string> };
 }
 
 export interface ClientOptions extends PlatformSettings, Partial<Pick<ResolvedSettings, "sources" | "problems">> {
@@ -42,6 +48,8 @@ export interface RequestOptions {
   retryStatuses?: number[];
   /** Values to redact from any error this request raises (write-only inputs it carried). */
   secrets?: string[];
+  /** The request is the account's probe (see `PlatformSpec.probe`): its own 404 is not checked. */
+  probing?: boolean;
 }
 
 export interface Response {
@@ -149,7 +157,11 @@ export class PlatformClient {
       limiter.finish(permit, { status: a.status, headers: a.headers, retryAfterMs: asked });
       last = a;
 
-      if (a.kind === "answer" && ok(a.status)) return { status: a.status, body: parseBody(a.text) };
+      if (a.kind === "answer" && ok(a.status)) {
+        // A 404 the caller reads as "gone" is believed only from a base URL that is the API.
+        if (a.status === 404 && !o.probing) await this.confirmApi(method, path);
+        return { status: a.status, body: parseBody(a.text) };
+      }
       if (a.kind === "error") mayHaveActed ||= !neverSent(a.code);
       const outcome = a.kind === "answer" ? { kind: "answer" as const, status: a.status } : { kind: "error" as const, code: a.code };
       const decision = shouldRetry(method, outcome, retries, this.retry, retryStatuses);
@@ -225,6 +237,32 @@ export class PlatformClient {
     const hint = this.pathHint(a.status) ?? this.keyHint(a.status);
     if (hint) e.message += `. ${hint}`;
     return e;
+  }
+
+  /**
+   * Before a 404 counts as "the object is gone", the account's probe shows that the base URL is the
+   * platform's API: otherwise a base URL missing its path would make a refresh forget every object and
+   * a destroy report success while deleting nothing. Once per account and process; only a success is kept.
+   */
+  private async confirmApi(method: string, path: string): Promise<void> {
+    const probe = this.spec.probe;
+    if (!probe || this.account.apiConfirmed) return;
+    let status: number;
+    try {
+      status = (await this.request("GET", probe.path, { query: probe.query, accept: [404, 405], probing: true })).status;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      status = e.status; // any other answer (400, 401, 403, ...) still comes from a route the server has
+    }
+    if (status !== 404 && status !== 405) {
+      this.account.apiConfirmed = true;
+      return;
+    }
+    throw new ConfigError(
+      `${this.spec.name}: ${method} ${path} answered 404, but the base URL ${this.where()} does not look like the ${this.spec.name} API: ` +
+        `GET ${probe.path}, which every ${this.spec.name} server answers, answered ${status} too. So the 404 says nothing about the object, and nothing is recorded as gone or deleted. ` +
+        `Check ${this.spec.name}:baseUrl (the default is ${this.spec.defaultBaseUrl}).`,
+    );
   }
 
   /** A 401 or 403: which key was sent (by where it was set, never its value), and to which URL. */

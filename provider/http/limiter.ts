@@ -497,6 +497,8 @@ export class Limiter {
 export interface Account {
   limiter: Limiter;
   progress: Progress;
+  /** The base URL answered as the platform's API (see `PlatformClient.confirmApi`). */
+  apiConfirmed?: boolean;
 }
 
 const accounts = new Map<string, Account>();

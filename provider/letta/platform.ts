@@ -30,6 +30,7 @@ export const letta: PlatformSpec = {
   keyRequired: false,
   authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
   errorMessage: lettaErrorMessage,
+  probe: { path: "/v1/agents/", query: { limit: "1" } },
 };
 
 /* ---------- casing: camelCase in the program, snake_case on the wire ---------- */

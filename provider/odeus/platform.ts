@@ -12,4 +12,6 @@ export const odeus: PlatformSpec = {
   keyRequired: true,
   authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
   errorMessage: commonErrorMessage,
+  // No list API: the read without its id (a 400 from the API, a 404 from anything else).
+  probe: { path: "/agent/v1/get" },
 };

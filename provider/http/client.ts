@@ -28,7 +28,12 @@ export interface PlatformSpec {
    * per account before a 404 is believed: when it answers 404 or 405 too, the base URL is not the API
    * (a path missing or wrong), and a 404 there says nothing about the object.
    */
-  probe?: { path: string; query?: Record<string, string> };
+  probe?: {
+    path: string;
+    query?: Record<string, string>;
+    /** A 404 that still shows the API answering (its own "not found" body, where that is documented). */
+    ownNotFound?(body: unknown): boolean;
+  };
 }
 
 export interface ClientOptions extends PlatformSettings, Partial<Pick<ResolvedSettings, "sources" | "problems">> {
@@ -248,13 +253,14 @@ export class PlatformClient {
     const probe = this.spec.probe;
     if (!probe || this.account.apiConfirmed) return;
     let status: number;
+    let body: unknown;
     try {
-      status = (await this.request("GET", probe.path, { query: probe.query, accept: [404, 405], probing: true })).status;
+      ({ status, body } = await this.request("GET", probe.path, { query: probe.query, accept: [404, 405], probing: true }));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       status = e.status; // any other answer (400, 401, 403, ...) still comes from a route the server has
     }
-    if (status !== 404 && status !== 405) {
+    if ((status !== 404 && status !== 405) || (status === 404 && probe.ownNotFound?.(body))) {
       this.account.apiConfirmed = true;
       return;
     }

@@ -12,6 +12,7 @@ export const odeus: PlatformSpec = {
   keyRequired: true,
   authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
   errorMessage: commonErrorMessage,
-  // No list API: the read without its id (a 400 from the API, a 404 from anything else).
-  probe: { path: "/agent/v1/get" },
+  // No list API: the read without its id (a 400 from the API, or its documented 404 "Agent not found";
+  // a plain 404 from anything else).
+  probe: { path: "/agent/v1/get", ownNotFound: (body) => /agent not found/i.test(commonErrorMessage(body) ?? "") },
 };

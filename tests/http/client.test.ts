@@ -13,6 +13,7 @@ import { backoffMs, retryAfterMs } from "../../provider/http/retry";
 import { settingsFor } from "../../provider/http/config";
 import { forgetAccounts } from "../../provider/http/limiter";
 import { asteroid } from "../../provider/asteroid/platform";
+import { odeus } from "../../provider/odeus/platform";
 
 let emu: Emulator;
 let ctl: EmulatorControl;
@@ -364,5 +365,44 @@ describe("backoff", () => {
     const now = Date.parse("2026-11-23T10:00:00Z");
     expect(retryAfterMs("Mon, 23 Nov 2026 10:00:05 GMT", now)).toBe(5000);
     expect(retryAfterMs("soon")).toBeUndefined();
+  });
+});
+
+describe("a 404 read as gone is believed only from the API", () => {
+  /** A server answering every request 404 with `body`; resolves its base URL and the paths it saw. */
+  async function notFoundServer(body: unknown) {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.url!);
+      req.resume();
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/odeus-api`, seen, close: () => new Promise((r) => server.close(r)) };
+  }
+  const odeusClient = (baseUrl: string) => new PlatformClient(odeus, { apiKey: "k", baseUrl, retry: fast, log: () => undefined });
+  const ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+
+  test("Odeus: the API's own 404 \"Agent not found\" on the read without an id confirms the base URL", async () => {
+    const s = await notFoundServer({ message: "Agent not found" });
+    try {
+      const res = await odeusClient(s.url).request("GET", "/agent/v1/get", { query: { agentId: ID }, accept: [400, 404] });
+      expect(res.status).toBe(404);
+      expect(s.seen).toEqual([`/odeus-api/agent/v1/get?agentId=${ID}`, "/odeus-api/agent/v1/get"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("any other 404 there means the base URL is not the API: the read fails, naming it", async () => {
+    const s = await notFoundServer({ detail: "Not Found" });
+    try {
+      const e = await odeusClient(s.url).request("GET", "/agent/v1/get", { query: { agentId: ID }, accept: [400, 404] }).catch((x) => x);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect(e.message).toContain(`odeus: GET /agent/v1/get answered 404, but the base URL ${s.url}`);
+      expect(e.message).toContain("does not look like the odeus API: GET /agent/v1/get, which every odeus server answers, answered 404 too");
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -247,11 +247,27 @@ export class PlatformClient {
   /**
    * Before a 404 counts as "the object is gone", the account's probe shows that the base URL is the
    * platform's API: otherwise a base URL missing its path would make a refresh forget every object and
-   * a destroy report success while deleting nothing. Once per account and process; only a success is kept.
+   * a destroy report success while deleting nothing. One probe per account and process, shared by
+   * every 404 (also those arriving together); a probe that got no answer is tried again next time.
    */
   private async confirmApi(method: string, path: string): Promise<void> {
-    const probe = this.spec.probe;
-    if (!probe || this.account.apiConfirmed) return;
+    if (!this.spec.probe) return;
+    const check = (this.account.apiCheck ??= this.probeApi());
+    check.catch(() => {
+      if (this.account.apiCheck === check) this.account.apiCheck = undefined;
+    });
+    const refused = await check;
+    if (refused === undefined) return;
+    throw new ConfigError(
+      `${this.spec.name}: ${method} ${path} answered 404, but the base URL ${this.where()} does not look like the ${this.spec.name} API: ` +
+        `GET ${this.spec.probe.path}, which every ${this.spec.name} server answers, answered ${refused} too. So the 404 says nothing about the object, and nothing is recorded as gone or deleted. ` +
+        `Check ${this.spec.name}:baseUrl (the default is ${this.spec.defaultBaseUrl}).`,
+    );
+  }
+
+  /** The probe's verdict: undefined when the base URL answers as the API, else the status it got (404 or 405). */
+  private async probeApi(): Promise<number | undefined> {
+    const probe = this.spec.probe!;
     let status: number;
     let body: unknown;
     try {
@@ -260,15 +276,7 @@ export class PlatformClient {
       if (!(e instanceof ApiError)) throw e;
       status = e.status; // any other answer (400, 401, 403, ...) still comes from a route the server has
     }
-    if ((status !== 404 && status !== 405) || (status === 404 && probe.ownNotFound?.(body))) {
-      this.account.apiConfirmed = true;
-      return;
-    }
-    throw new ConfigError(
-      `${this.spec.name}: ${method} ${path} answered 404, but the base URL ${this.where()} does not look like the ${this.spec.name} API: ` +
-        `GET ${probe.path}, which every ${this.spec.name} server answers, answered ${status} too. So the 404 says nothing about the object, and nothing is recorded as gone or deleted. ` +
-        `Check ${this.spec.name}:baseUrl (the default is ${this.spec.defaultBaseUrl}).`,
-    );
+    return (status !== 404 && status !== 405) || (status === 404 && probe.ownNotFound?.(body)) ? undefined : status;
   }
 
   /** A 401 or 403: which key was sent (by where it was set, never its value), and to which URL. */

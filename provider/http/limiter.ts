@@ -497,8 +497,8 @@ export class Limiter {
 export interface Account {
   limiter: Limiter;
   progress: Progress;
-  /** The base URL answered as the platform's API (see `PlatformClient.confirmApi`). */
-  apiConfirmed?: boolean;
+  /** Whether the base URL answers as the platform's API: the status that says it does not (see `PlatformClient.confirmApi`). */
+  apiCheck?: Promise<number | undefined>;
 }
 
 const accounts = new Map<string, Account>();

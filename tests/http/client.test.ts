@@ -405,4 +405,17 @@ describe("a 404 read as gone is believed only from the API", () => {
       await s.close();
     }
   });
+
+  test("404s arriving together share one probe, and its verdict holds for later ones", async () => {
+    const s = await notFoundServer({ detail: "Not Found" });
+    try {
+      const c = odeusClient(s.url);
+      const read = () => c.request("GET", "/agent/v1/get", { query: { agentId: ID }, accept: [400, 404] }).catch((x) => x);
+      const errors = [...(await Promise.all([read(), read(), read(), read()])), await read()];
+      for (const e of errors) expect(e).toBeInstanceOf(ConfigError);
+      expect(s.seen.filter((u) => u === "/odeus-api/agent/v1/get")).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -4,7 +4,8 @@
  * (`asteroid:apiKey`), so every setting works the same way in both places.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_NAME_KEY, SETTING_NAMES, didYouMean } from "../http/config";
+import { PROVIDER_NAME_KEY, SETTING_NAMES } from "../http/config";
+import { closest } from "./names";
 import { ConfigError } from "../http/errors";
 import { platforms } from "../registry";
 
@@ -39,7 +40,7 @@ function checkKeys(name: string, args: Record<string, unknown>): void {
   const known = Object.keys(platforms);
   for (const [platform, settings] of Object.entries(args)) {
     if (!known.includes(platform)) {
-      const meant = didYouMean(platform, known);
+      const meant = closest(platform, known);
       throw new ConfigError(
         `Provider "${name}": unknown platform "${platform}"${meant ? `; did you mean "${meant}"?` : "."} Platforms: ${known.join(", ")}.`,
       );
@@ -50,7 +51,7 @@ function checkKeys(name: string, args: Record<string, unknown>): void {
     }
     for (const key of Object.keys(settings)) {
       if ((SETTING_NAMES as string[]).includes(key)) continue;
-      const meant = didYouMean(key, SETTING_NAMES);
+      const meant = closest(key, SETTING_NAMES);
       throw new ConfigError(
         `Provider "${name}": unknown setting ${platform}.${key}${meant ? `; did you mean ${platform}.${meant}?` : "."} ` +
           `Settings of a platform: ${SETTING_NAMES.join(", ")}.`,

@@ -186,8 +186,6 @@ export function missingKeyMessage(spec: PlatformSpec, provider?: string): string
   );
 }
 
-/** The known name a mistyped one most likely meant (core/names.ts `closest`). */
-export const didYouMean = (name: string, known: readonly string[]): string | undefined => closest(name, known);
 
 export interface SettingsFailure {
   /** The setting (`asteroid:apiKey`) or mistyped key the failure is about. */
@@ -208,7 +206,7 @@ export function settingsFailures(spec: PlatformSpec, config: ConfigSource | unde
   const typos = new Map<string, string>();
   for (const key of Object.keys(config?.rawConfig ?? {})) {
     if (known.includes(key) || key === PROVIDER_NAME_KEY) continue;
-    const meant = didYouMean(key, known);
+    const meant = closest(key, known);
     if (meant?.startsWith(`${spec.name}:`)) typos.set(meant, key);
   }
   for (const [meant, key] of typos) {

@@ -4,7 +4,8 @@
  * provider's "did you mean" on unknown keys.
  */
 import { Provider } from "../../provider";
-import { didYouMean, resolveSettings, settingsFailures, type ConfigSource } from "../../provider/http/config";
+import { resolveSettings, settingsFailures, type ConfigSource } from "../../provider/http/config";
+import { closest } from "../../provider/core/names";
 import { ConfigError } from "../../provider/http/errors";
 import { asteroid } from "../../provider/asteroid/platform";
 import { letta } from "../../provider/letta/platform";
@@ -105,9 +106,9 @@ describe("configuration failures at check", () => {
 
 describe("did you mean", () => {
   test("case, one or two edits; nothing for a name too far from any", () => {
-    expect(didYouMean("apikey", ["apiKey", "baseUrl"])).toBe("apiKey");
-    expect(didYouMean("baseURl", ["apiKey", "baseUrl"])).toBe("baseUrl");
-    expect(didYouMean("timeout", ["apiKey", "baseUrl"])).toBeUndefined();
+    expect(closest("apikey", ["apiKey", "baseUrl"])).toBe("apiKey");
+    expect(closest("baseURl", ["apiKey", "baseUrl"])).toBe("baseUrl");
+    expect(closest("timeout", ["apiKey", "baseUrl"])).toBeUndefined();
   });
 });
 

@@ -94,10 +94,13 @@ const short = (v: unknown): string => {
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "");
+    if (u.protocol === "http:" || u.protocol === "https:") return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "");
   } catch {
-    return url.replace(/\/\/[^/@]*@/, "//").replace(/[?#].*$/, "");
+    /* not a URL: cut by hand below */
   }
+  // Also without a scheme (`user:pass@host/path` parses as the scheme `user:`): drop everything up to
+  // the user info's `@`, and the query.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1").replace(/[?#].*$/, "");
 }
 
 /** The config key an explicit `Provider` adds with its own name, so messages can point at it, not at stack config. */
@@ -118,18 +121,19 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
   if (def.kind === "url") {
     const s = typeof raw === "string" ? raw.trim() : "";
     let ok = false;
+    let extra = "";
     try {
       const u = new URL(s);
       ok = (u.protocol === "http:" || u.protocol === "https:") && !!u.host;
+      extra = u.search ? "a query" : u.hash ? "a fragment" : "";
     } catch {
       /* not a URL */
     }
+    const or = `${fix(spec.defaultBaseUrl).replace(/\.$/, "")} (or your server's URL, with its scheme and path).`;
+    // The API's paths are appended to the base URL: a query or fragment would swallow them.
+    if (ok && extra) return { problem: `${from} must not have ${extra} (the API's paths are appended to it), got ${short(displayUrl(s))} with ${extra}. ${or}` };
     if (ok) return { value: s };
-    return {
-      problem:
-        `${from} must be an absolute http(s) URL such as ${spec.defaultBaseUrl}, got ${short(displayUrl(String(raw)))}. ` +
-        `${fix(spec.defaultBaseUrl)} (or your server's URL, with its scheme and path).`,
-    };
+    return { problem: `${from} must be an absolute http(s) URL such as ${spec.defaultBaseUrl}, got ${short(displayUrl(String(raw)))}. ${or}` };
   }
   const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
   const good = Number.isFinite(n) && n > 0 && (def.kind === "number" || Number.isInteger(n));

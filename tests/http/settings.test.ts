@@ -83,6 +83,22 @@ describe("configuration failures at check", () => {
     expect(reasons({ ...KEY }, { ASTEROID_BASE_URL: "ftp://x" })[0]).toMatch(/^asteroid: ASTEROID_BASE_URL must be an absolute http\(s\) URL/);
   });
 
+  test("a base URL never shows user info, also when its scheme is missing (the user part then reads as a scheme)", () => {
+    const [reason] = reasons({ ...KEY, "asteroid:baseUrl": "bob:PASSX@host.example/agents" });
+    expect(reason).toContain('got "host.example/agents"');
+    expect(reason).not.toContain("PASSX");
+    expect(reasons({ ...KEY, "asteroid:baseUrl": "ftp://bob:PASSX@host.example/agents" })[0]).not.toContain("PASSX");
+  });
+
+  test("a base URL with a query or fragment fails (the API's paths are appended to it), without showing the query", () => {
+    const [reason] = reasons({ ...KEY, "asteroid:baseUrl": "http://127.0.0.1:4010/asteroid?token=QS" });
+    expect(reason).toBe(
+      'asteroid: asteroid:baseUrl must not have a query (the API\'s paths are appended to it), got "http://127.0.0.1:4010/asteroid" with a query. ' +
+        "Fix: `pulumi config set asteroid:baseUrl https://odyssey.asteroid.ai/agents/v2` (or your server's URL, with its scheme and path).",
+    );
+    expect(reasons({ ...KEY, "asteroid:baseUrl": "http://127.0.0.1:4010/asteroid#x" })[0]).toMatch(/must not have a fragment/);
+  });
+
   test("a bad base URL from the environment: the provider's fix is still the stack config, which wins over it", () => {
     expect(reasons({ ...KEY }, { ASTEROID_BASE_URL: "ftp://x" })).toEqual([
       'asteroid: ASTEROID_BASE_URL must be an absolute http(s) URL such as https://odyssey.asteroid.ai/agents/v2, got "ftp://x". ' +

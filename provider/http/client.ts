@@ -171,7 +171,12 @@ export class PlatformClient {
       const outcome = a.kind === "answer" ? { kind: "answer" as const, status: a.status } : { kind: "error" as const, code: a.code };
       const decision = shouldRetry(method, outcome, retries, this.retry, retryStatuses);
       const tries: Attempts = { attempts, elapsedMs: Date.now() - started };
-      if (!decision) throw this.failure(method, path, a, secrets, tries, mayHaveActed);
+      if (!decision) {
+        // A 404 from a base URL that is not the API is about the URL, not the object: say so (a base
+        // URL without the path the API lives under already gets its own hint in the failure).
+        if (a.status === 404 && !o.probing && !this.pathHint(404)) await this.confirmApi(method, path, false);
+        throw this.failure(method, path, a, secrets, tries, mayHaveActed);
+      }
       if (decision === "rate-limit") limited++;
       else retries++;
       const wait = asked !== undefined ? spreadMs(asked, Math.random, limiter.idle) : backoffMs((decision === "rate-limit" ? limited : retries) - 1, this.retry);
@@ -247,10 +252,12 @@ export class PlatformClient {
   /**
    * Before a 404 counts as "the object is gone", the account's probe shows that the base URL is the
    * platform's API: otherwise a base URL missing its path would make a refresh forget every object and
-   * a destroy report success while deleting nothing. One probe per account and process, shared by
+   * a destroy report success while deleting nothing; and a failed call (`accepted` false) would blame
+   * the object (an unknown id, a create that may have happened) for what is the URL's fault. One probe
+   * per account and process, shared by
    * every 404 (also those arriving together); a probe that got no answer is tried again next time.
    */
-  private async confirmApi(method: string, path: string): Promise<void> {
+  private async confirmApi(method: string, path: string, accepted = true): Promise<void> {
     if (!this.spec.probe) return;
     const check = (this.account.apiCheck ??= this.probeApi());
     check.catch(() => {
@@ -260,7 +267,7 @@ export class PlatformClient {
     if (refused === undefined) return;
     throw new ConfigError(
       `${this.spec.name}: ${method} ${path} answered 404, but the base URL ${this.where()} does not look like the ${this.spec.name} API: ` +
-        `GET ${this.spec.probe.path}, which every ${this.spec.name} server answers, answered ${refused} too. So the 404 says nothing about the object, and nothing is recorded as gone or deleted. ` +
+        `GET ${this.spec.probe.path}, which every ${this.spec.name} server answers, answered ${refused} too. So the 404 says nothing about the object${accepted ? ", and nothing is recorded as gone or deleted" : ""}. ` +
         `Check ${this.spec.name}:baseUrl (the default is ${this.spec.defaultBaseUrl}).`,
     );
   }

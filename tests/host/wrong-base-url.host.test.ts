@@ -52,6 +52,23 @@ describe.each(CASES)("%s with a base URL that is not the API", (token, platform,
   });
 });
 
+describe.each(CASES)("%s created against a base URL with a wrong path", (token, platform, _collection, inputs) => {
+  test("the create fails naming the base URL, not the object (no 'may have been created', no unknown ids), and nothing is recorded", async () => {
+    const bad = new Stack(await Host.start({ ...w.config, [`${platform}:baseUrl`]: `${w.config[`${platform}:baseUrl`]}/v9` }));
+    try {
+      const e = (await bad.up(token, "new", inputs).catch((x) => x)) as Error;
+      expect(e).toBeInstanceOf(Error);
+      expect(e.message).toContain(`answered 404, but the base URL`);
+      expect(e.message).toContain(`does not look like the ${platform} API`);
+      expect(e.message).not.toMatch(/may have (been )?created|an id in the request is not known/);
+      expect(e.message).not.toContain("wrong-url-secret");
+      expect(bad.get(token, "new")).toBeUndefined();
+    } finally {
+      await bad.stop();
+    }
+  });
+});
+
 test("with the right base URL, a 404 still means gone, after one look at the API per account", async () => {
   const made = await w.stack.up("everruns:Agent", "gone", { name: "gone", systemPrompt: "You help." });
   await w.ctl.remove("everruns", "agents", made.state.id);

@@ -10,9 +10,10 @@
  *   - probe: while requests wait on the rate and none is refused for half a second, the rate
  *     doubles; the first 429 after a doubling goes back to the rate before it;
  *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
- *     the last 2 s when that is far lower), unless the rate measured between two 429s is higher: a
- *     token bucket is empty at each 429, so what it let through between two of them is its rate
- *     times the time between; the limiter then paces 1.5 % under that;
+ *     the last 2 s when that is far lower); but when the rate between two 429s can be measured, the
+ *     limiter paces 1.5 % under that instead, higher or lower: a token bucket is empty at each 429,
+ *     so what it let through between two of them is its rate times the time between (a doubling
+ *     refused is thus followed by the measured rate, not by a climb back towards the doubled one);
  *   - while requests wait on the rate and the rate is actually used, it climbs back halfway to the
  *     rate last known too fast (at most 10 % a second); near it, it holds 5 s, then creeps up by 0.1 %
  *     a second per second (at most 5 %), so the limiter follows a limit that changes;
@@ -349,10 +350,10 @@ export class Limiter {
       this.learned = Math.max(MIN_RATE, doubled ? this.learned / PROBE : this.learned * DECREASE);
       const recent = accepted(2000);
       if (recent > 0 && recent < this.learned * FAR) this.learned = Math.max(MIN_RATE, recent);
-      // The server's rate measured between two refusals is at least that (its bucket may have
-      // overflowed while we sent slower): pace just under it when it is higher.
+      // The server's rate measured between two refusals is the best estimate there is, whichever
+      // way it points: pace just under it, and take it as the rate known too fast.
       const measured = this.betweenRefusals(sentAt);
-      if (measured !== undefined && measured * (1 - MARGIN) > this.learned) {
+      if (measured !== undefined) {
         this.tooFast = measured;
         this.learned = measured * (1 - MARGIN);
       }

@@ -32,6 +32,21 @@ describe("the limiter against token-bucket servers that state no limit (429 + Re
   });
 });
 
+describe("the limiter paces by the rate measured between two refusals", () => {
+  test.each([
+    [200, 1, 10],
+    [200, 8, 10],
+    [1000, 1, 50],
+    [1000, 50, 50],
+  ])("N = %i at %i in flight, %i requests/s: once two requests a second apart were refused, it never paces more than 3 %% over the server's rate", async (n, parallel, rate) => {
+    // A token bucket is empty at each refusal, so what it let through between two of them gives its
+    // rate. A pace above that only buys more 429s, each holding its request for a whole second.
+    const r = await simulate({ n, parallel, rate });
+    expect(r.maxPaceAfterTwoRefusals).toBeGreaterThan(0.9);
+    expect(r.maxPaceAfterTwoRefusals).toBeLessThanOrEqual(1.03);
+  });
+});
+
 describe("Retry-After is spread only where requests can collide", () => {
   test("requests turned away together wait what was asked plus up to a tenth more", () => {
     expect(spreadMs(1000, () => 0)).toBe(1000);

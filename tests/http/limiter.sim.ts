@@ -27,6 +27,12 @@ export interface SimResult {
   rejected: number;
   seconds: number;
   idealSeconds: number;
+  /**
+   * The fastest pace of a limited platform's limiter once its server had refused two requests at
+   * least a second apart (the rate can be measured between them), as a share of the server's rate:
+   * 1.03 is 3 % over.
+   */
+  maxPaceAfterTwoRefusals: number;
 }
 
 /** A small seeded generator (mulberry32), so every run is the same. */
@@ -46,6 +52,8 @@ class Bucket {
   at = 0;
   accepted = 0;
   rejected = 0;
+  firstRefusal = Infinity;
+  lastRefusal = -Infinity;
   first?: number;
   last?: number;
   constructor(readonly rate: number, readonly burst: number) {
@@ -65,6 +73,8 @@ class Bucket {
       return undefined;
     }
     this.rejected++;
+    this.firstRefusal = Math.min(this.firstRefusal, now);
+    this.lastRefusal = now;
     return Math.max(1, Math.ceil((1 - this.tokens) / this.rate)) * 1000;
   }
 }
@@ -81,10 +91,13 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     const servers: Record<string, Bucket | undefined> = {};
     for (const p of limited) servers[p] = new Bucket(o.rate, Math.max(1, Math.round(o.rate)));
     const limiters: Record<string, Limiter> = {};
+    let maxPace = 0;
     for (const p of ["asteroid", "everruns", "letta", "odeus"]) limiters[p] = new Limiter(p, { maxConcurrency: 64 });
     const call = async (platform: string, opStart: number) => {
       for (;;) {
         const permit = await limiters[platform].acquire(opStart);
+        const server = servers[platform];
+        if (server && server.lastRefusal - server.firstRefusal >= 1000 && Number.isFinite(limiters[platform].rate)) maxPace = Math.max(maxPace, limiters[platform].rate / server.rate);
         await sleep(latency * (0.5 + rand()));
         const wait = servers[platform]?.admit(Date.now());
         await sleep(latency * (0.5 + rand()));
@@ -129,6 +142,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       rejected: limited.reduce((a, p) => a + servers[p]!.rejected, 0),
       seconds: Math.round(seconds * 100) / 100,
       idealSeconds: Math.max(...used.map((u) => u.ideal)),
+      maxPaceAfterTwoRefusals: Math.round(maxPace * 1000) / 1000,
     };
   } finally {
     clock.uninstall();

@@ -6,7 +6,9 @@
  *   one set by `<platform>:maxRequestsPerSecond`, which is also a ceiling on anything learned.
  * - Learning from 429 (like TCP's slow start and congestion avoidance):
  *   - the first 429 pauses the account for its `Retry-After`; at the end of the pause the rate is the
- *     rate at which the server accepted what was sent before (at least 1 request/s);
+ *     rate at which the server accepted what was sent before (at least 1 request/s), over the time
+ *     before the refusal and the `Retry-After` (not the pause, which starts when the answer is read:
+ *     a busy process reads it late, and a full token bucket refills no more);
  *   - probe: while requests wait on the rate and none is refused for half a second, the rate
  *     doubles; the first 429 after a doubling goes back to the rate before it;
  *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
@@ -180,6 +182,10 @@ export class Limiter {
   private sends: number[] = [];
   /** Send time of a refused request (the server's bucket was empty then), and the refusals since. */
   private anchor?: number;
+  /** The wait the anchor's refusal asked for: a token bucket idle longer than that may have overflowed. */
+  private anchorWaitMs = 1000;
+  /** The wait the last refusal asked for. */
+  private lastWaitMs = 1000;
   private rejects: number[] = [];
   private firstSentAt?: number;
   private cutAt = -Infinity;
@@ -312,8 +318,9 @@ export class Limiter {
     }
     this.rejects.push(sentAt);
     if (sentAt < this.cutAt) return; // sent before the last slow-down: already accounted for
+    this.lastWaitMs = wait;
     if (unknown) {
-      this.anchor ??= sentAt;
+      if (this.anchor === undefined) [this.anchor, this.anchorWaitMs] = [sentAt, wait];
       // Learn when the pause ends, from everything sent before it began: the server may have let
       // through requests sent after the one it turned away.
       this.pendingCut ??= now;
@@ -329,17 +336,19 @@ export class Limiter {
    */
   private cut(sentAt: number, now: number, tokens = 0): void {
     /** Requests sent in the window before `sentAt` and let through, per second of `extraMs` more than the window. */
-    const accepted = (windowMs: number, extraMs = 0) => {
+    /** Requests sent in the window before `sentAt` and let through, per second of the time until `until`. */
+    const accepted = (windowMs: number, until = sentAt) => {
       const from = Math.max(sentAt - windowMs, this.firstSentAt ?? sentAt);
       let count = 0;
       for (const t of this.accepted) if (t >= from && t <= sentAt) count++;
-      return (count / Math.max(1000, sentAt - from + extraMs)) * 1000;
+      return (count / Math.max(1000, until - from - this.idleTime(from, until, this.anchorWaitMs))) * 1000;
     };
     if (this.phase === "unknown") {
       // What was let through before the pause, over that time and the pause: a server that let a
       // burst through refills at about that rate while it asks to wait. An underestimate is probed
-      // away in a few doublings; nothing let through says nothing: start from one a second.
-      this.learned = Math.max(1, accepted(WINDOW_MS, now - sentAt));
+      // away in a few doublings; nothing let through says nothing: start from one a second. (`sentAt`
+      // is when the pause began.)
+      this.learned = Math.max(1, accepted(WINDOW_MS, now));
       this.learnedCapacity = Math.max(1, this.learned);
       this.phase = "probe";
     } else {
@@ -374,20 +383,41 @@ export class Limiter {
   /**
    * The server's rate, measured between two refusals: a token bucket is empty at each 429, so what it
    * let through between them is what it refilled, its rate times the time between them (give or take
-   * a request). Needs a second between them and a few requests; moves the anchor on when used.
+   * a request). Time in which nothing was sent for longer than the first refusal's `Retry-After`
+   * does not count: the bucket may have been full then. Needs a second between them and a few
+   * requests; moves the anchor on when used.
    */
   private betweenRefusals(sentAt: number): number | undefined {
     const anchor = this.anchor;
-    this.anchor ??= sentAt;
+    const full = this.anchorWaitMs;
+    if (anchor === undefined) [this.anchor, this.anchorWaitMs] = [sentAt, this.lastWaitMs];
     if (anchor === undefined || sentAt - anchor < 1000) return undefined;
     let through = 0;
     for (const t of this.sends) if (t > anchor && t < sentAt) through++;
     for (const t of this.rejects) if (t > anchor && t < sentAt) through--;
-    this.anchor = sentAt;
+    const idle = this.idleTime(anchor, sentAt, full);
+    [this.anchor, this.anchorWaitMs] = [sentAt, this.lastWaitMs];
     this.rejects = this.rejects.filter((t) => t >= sentAt);
     // Give or take a request: the bucket may have held up to one at either refusal, and have filled
     // while we waited out the first. Err up by one: too fast shows soon in a 429, too slow never does.
-    return through >= 5 ? ((through + 1) / (sentAt - anchor)) * 1000 : undefined;
+    return through >= 5 ? ((through + 1) / Math.max(1000, sentAt - anchor - idle)) * 1000 : undefined;
+  }
+
+  /**
+   * The time between `from` and `to` in which nothing was sent for longer than `waitMs` (a refusal's
+   * `Retry-After`), beyond that wait: a token bucket that refills in that wait may have been full
+   * then, its refill lost. Such a time is no time to measure a rate over; it comes of an answer read
+   * late (a busy process waits out the pause from then) or of having had nothing to send.
+   */
+  private idleTime(from: number, to: number, waitMs: number): number {
+    let idle = 0;
+    let last = from;
+    for (const t of this.sends) {
+      if (t <= from || t >= to) continue;
+      idle += Math.max(0, t - last - waitMs);
+      last = t;
+    }
+    return idle + Math.max(0, to - last - waitMs);
   }
 
   private learnHeaders(info: RateLimitInfo, now: number): void {

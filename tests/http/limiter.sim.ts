@@ -19,6 +19,11 @@ export interface SimOptions {
   /** One-way latency of a request, in ms, and the engine's cost between two operations. */
   latencyMs?: number;
   opOverheadMs?: number;
+  /**
+   * How late an answer is read after the server sent it, at most, in ms (a uniform share of it): a
+   * busy provider process reads answers late, and waits out a Retry-After from when it reads it.
+   */
+  answerDelayMs?: number;
   seed?: number;
 }
 
@@ -100,7 +105,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         if (server && server.lastRefusal - server.firstRefusal >= 1000 && Number.isFinite(limiters[platform].rate)) maxPace = Math.max(maxPace, limiters[platform].rate / server.rate);
         await sleep(latency * (0.5 + rand()));
         const wait = servers[platform]?.admit(Date.now());
-        await sleep(latency * (0.5 + rand()));
+        await sleep(latency * (0.5 + rand()) + (o.answerDelayMs ?? 0) * rand());
         const limiter = limiters[platform];
         limiter.finish(permit, wait === undefined ? { status: 200 } : { status: 429, retryAfterMs: wait });
         if (wait === undefined) return;

@@ -34,6 +34,12 @@ type Props = Record<string, unknown>;
 const ORG = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 export const PHASES = ["up", "preview", "update", "refresh", "destroy"] as const;
 export type Phase = (typeof PHASES)[number];
+/**
+ * Pulumi commands as the host sees them: each starts its own host; `pulumi preview --refresh` (the
+ * drift check) reads and then diffs in one.
+ */
+export const COMMANDS = { up: ["up"], preview: ["preview"], update: ["update"], refresh: ["refresh"], "preview --refresh": ["refresh", "preview"], destroy: ["destroy"] } as const satisfies Record<string, readonly Phase[]>;
+export type Command = keyof typeof COMMANDS;
 
 /** Each type: inputs for resource `i`, the one field the update phase changes, and the fewest calls per phase. */
 const TYPES: Record<string, { inputs(name: string): Props; update: Props; min: Record<Phase, number> }> = {
@@ -224,8 +230,18 @@ export interface ScaleResult {
   calls: Record<string, Record<Phase, { measured: number; minimum: number }>>;
   throughput: PhaseRun[];
   rateLimited: RateRun[];
-  /** Host memory: after start, the highest peak over the parallelisms, and the hand-written provider's peak at all in flight. */
-  memory?: { startMb: number; peakMb: number; handwrittenAllInFlightMb: number };
+  /**
+   * Host memory, in MB: after start; the highest peak over the parallelisms (five phases in one host);
+   * the hand-written provider's peak at all in flight (the same); and, as Pulumi runs it (a new host
+   * for each command: `up`, `preview`, `refresh`, `destroy`), each phase alone in a fresh host with
+   * all N in flight, for both.
+   */
+  memory?: {
+    startMb: number;
+    peakMb: number;
+    handwrittenAllInFlightMb: number;
+    perCommand: { ours: Record<Command, number>; handwritten: Record<Command, number> };
+  };
   overhead?: { parallel: number; oursSeconds: number; handwrittenSeconds: number; bareSeconds: number; vsHandwritten: number; vsBare: number };
 }
 
@@ -359,7 +375,27 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       handwrittenPeakMb = memoryOf(pidOf(h)).peakMb;
       await stopHost(h);
     }
-    const memory = { startMb, peakMb: Math.max(...throughput.map((t) => t.peakMb)), handwrittenAllInFlightMb: handwrittenPeakMb };
+    // As Pulumi runs it: each command starts its own host, so each phase alone in a fresh host.
+    const perCommandPeaks = async (providerOf: (t: string) => string, inputs: (r: Res) => Props, updated: (r: Res) => Props, tag: string) => {
+      const rs = resourcesOf(o.n, tag);
+      const peaks = {} as Record<Command, number>;
+      for (const [command, phases] of Object.entries(COMMANDS) as [Command, readonly Phase[]][]) {
+        const { h, e } = await freshHost(providerOf, inputs, updated, `${tag}-${command.replace(/\W+/g, "")}`);
+        for (const phase of phases) {
+          const failures = await pool(rs, o.n, (r) => (phase === "up" ? e.up(r, inputs(r)) : e[phase](r)));
+          if (failures.length) throw new Error(`${tag} ${command}: ${failures.length} failed, first: ${String((failures[0] as Error).message ?? failures[0])}`);
+        }
+        peaks[command] = memoryOf(pidOf(h)).peakMb;
+        await stopHost(h);
+      }
+      return peaks;
+    };
+    const perCommand = {
+      ours: await perCommandPeaks((t) => providers[t], oursInputs, oursUpdated, "cmd"),
+      handwritten: await perCommandPeaks((t) => handwrittenText[t], (r) => hwInputs(r, 1), (r) => hwInputs(r, 2), "hw-cmd"),
+    };
+    log(`  host peak per command at all in flight: pulumi-agents ${JSON.stringify(perCommand.ours)}, hand-written ${JSON.stringify(perCommand.handwritten)}`);
+    const memory = { startMb, peakMb: Math.max(...throughput.map((t) => t.peakMb)), handwrittenAllInFlightMb: handwrittenPeakMb, perCommand };
 
     /* ---------- overhead: the same calls by a hand-written provider and by a bare undici loop ---------- */
     const P = o.overheadParallel;
@@ -504,7 +540,15 @@ function table(r: ScaleResult): string {
   for (const x of r.rateLimited) out.push(`| ${x.parallel} | ${x.failed} | ${x.usedPercent} % | ${x.seconds} s / ${x.idealSeconds} s | ${x.rejected} |`);
   if (r.memory && r.overhead) out.push(
     "",
-    `Host memory: ${r.memory.startMb} MB after start, ${r.memory.peakMb} MB peak; a hand-written provider's host peaks at ${r.memory.handwrittenAllInFlightMb} MB with all ${r.n} in flight`,
+    `Host memory: ${r.memory.startMb} MB after start, ${r.memory.peakMb} MB peak; a hand-written provider's host peaks at ${r.memory.handwrittenAllInFlightMb} MB with all ${r.n} in flight (five phases in one host)`,
+    "",
+    `Host peak per command (each Pulumi command starts its own host), all ${r.n} in flight`,
+    "",
+    `| provider | ${Object.keys(COMMANDS).join(" | ")} |`,
+    `| --- | ${Object.keys(COMMANDS).map(() => "---").join(" | ")} |`,
+    `| pulumi-agents | ${(Object.keys(COMMANDS) as Command[]).map((c) => `${r.memory!.perCommand.ours[c]} MB`).join(" | ")} |`,
+    `| hand-written | ${(Object.keys(COMMANDS) as Command[]).map((c) => `${r.memory!.perCommand.handwritten[c]} MB`).join(" | ")} |`,
+    "",
     `Overhead, all five phases at ${r.overhead.parallel} in flight: pulumi-agents ${r.overhead.oursSeconds} s, hand-written dynamic provider ${r.overhead.handwrittenSeconds} s ` +
       `(${r.overhead.vsHandwritten}×), bare undici loop ${r.overhead.bareSeconds} s (${r.overhead.vsBare}×)`,
   );

@@ -3,7 +3,7 @@
  * through the real host, no operation fails (also under a rate limit), and every phase makes the
  * fewest calls the platform's API allows. No timing is asserted: the figures belong in the README.
  */
-import { PHASES, runScale } from "../../bench/scale";
+import { COMMANDS, PHASES, runScale } from "../../bench/scale";
 
 test("the scale benchmark runs on a few resources: no failed operation, the fewest calls in every phase", async () => {
   const r = await runScale({ n: 5, rate: 1, parallel: ["all"], overheadParallel: 5, overheadRounds: 1 });
@@ -15,4 +15,9 @@ test("the scale benchmark runs on a few resources: no failed operation, the fewe
   expect(r.rateLimited.map((t) => t.failed)).toEqual([0]);
   expect(r.overhead!.handwrittenSeconds).toBeGreaterThan(0);
   expect(r.overhead!.bareSeconds).toBeGreaterThan(0);
+  // Each command in a host of its own, for both providers (every phase ran without a failure, or it throws).
+  for (const peaks of [r.memory!.perCommand.ours, r.memory!.perCommand.handwritten]) {
+    expect(Object.keys(peaks)).toEqual(Object.keys(COMMANDS));
+    for (const mb of Object.values(peaks)) expect(mb).toBeGreaterThan(50);
+  }
 }, 120_000);

@@ -12,10 +12,12 @@
  *   - probe: while requests wait on the rate and none is refused for half a second, the rate
  *     doubles; the first 429 after a doubling goes back to the rate before it;
  *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
- *     the last 2 s when that is far lower); but when the rate between two 429s can be measured, the
- *     limiter paces 1.5 % under that instead, higher or lower: a token bucket is empty at each 429,
- *     so what it let through between two of them is its rate times the time between (a doubling
- *     refused is thus followed by the measured rate, not by a climb back towards the doubled one);
+ *     the last 2 s when that is far lower); when the rate between two 429s can be measured (a token
+ *     bucket is empty at each 429, so what it let through between two of them is its rate times the
+ *     time between), the limiter paces 1.5 % under it when that is higher, and moves down towards it
+ *     by at most 15 % at once when it is lower (one measurement may be off, and a pace set too low is
+ *     never corrected by a 429); after a refused doubling, recovery climbs back to the measured rate,
+ *     not towards the doubled one;
  *   - while requests wait on the rate and the rate is actually used, it climbs back halfway to the
  *     rate last known too fast (at most 10 % a second); near it, it holds 5 s, then creeps up by 0.1 %
  *     a second per second (at most 5 %), so the limiter follows a limit that changes;
@@ -84,6 +86,8 @@ const NEAR = 0.985;
 const INCREASE = 0.001;
 const PROBE = 2;
 const FAR = 0.7;
+/** The furthest a rate measured between refusals lowers the pace at once. */
+const STEP_DOWN = 0.85;
 /** How far under the rate measured between refusals to pace. */
 const MARGIN = 0.015;
 /** How long the rate holds near the rate last known too fast before it creeps up again. */
@@ -359,12 +363,20 @@ export class Limiter {
       this.learned = Math.max(MIN_RATE, doubled ? this.learned / PROBE : this.learned * DECREASE);
       const recent = accepted(2000);
       if (recent > 0 && recent < this.learned * FAR) this.learned = Math.max(MIN_RATE, recent);
-      // The server's rate measured between two refusals is the best estimate there is, whichever
-      // way it points: pace just under it, and take it as the rate known too fast.
+      // The server's rate measured between two refusals: pace just under it when it is higher.
+      // When lower, move towards it, but by at most STEP_DOWN at once (one measurement may be
+      // off, and a rate set too low is never corrected by a 429); and a refused doubling says the
+      // limit is near the measured rate, not near the doubled one: recovery climbs no higher.
       const measured = this.betweenRefusals(sentAt);
       if (measured !== undefined) {
-        this.tooFast = measured;
-        this.learned = measured * (1 - MARGIN);
+        if (measured * (1 - MARGIN) > this.learned) {
+          this.tooFast = measured;
+          this.learned = measured * (1 - MARGIN);
+        } else if (doubled) {
+          this.tooFast = Math.max(this.learned, measured);
+        } else {
+          this.learned = Math.min(this.learned, Math.max(MIN_RATE, measured * (1 - MARGIN), this.tooFast * STEP_DOWN));
+        }
       }
       // Turned away in a burst: the server's bucket may be smaller than ours.
       // (Not after a doubling: the doubled rate explains that refusal.)

@@ -233,8 +233,7 @@ export interface ScaleResult {
   /**
    * Host memory, in MB: after start; the highest peak over the parallelisms (five phases in one host);
    * the hand-written provider's peak at all in flight (the same); and, as Pulumi runs it (a new host
-   * for each command: `up`, `preview`, `refresh`, `destroy`), each phase alone in a fresh host with
-   * all N in flight, for both.
+   * for each command), each of `COMMANDS` in a fresh host with all N in flight, for both.
    */
   memory?: {
     startMb: number;

@@ -14,10 +14,12 @@
  *   - steady: each later 429 lowers the rate by 3 % (at once to the rate the server let through in
  *     the last 2 s when that is far lower); when the rate between two 429s can be measured (a token
  *     bucket is empty at each 429, so what it let through between two of them is its rate times the
- *     time between), the limiter paces 1.5 % under it when that is higher, and moves down towards it
- *     by at most 15 % at once when it is lower (one measurement may be off, and a pace set too low is
- *     never corrected by a 429); after a refused doubling, recovery climbs back to the measured rate,
- *     not towards the doubled one;
+ *     time between), the limiter paces 1.5 % under it when that is higher, and after a step (not a
+ *     doubling) moves down towards it by at most 15 % at once when it is lower (one measurement may
+ *     be off, and a pace set too low is never corrected by a 429); after a refused doubling, recovery
+ *     climbs back to the measured rate, not towards the doubled one, unless the measurement is under
+ *     the rate before the doubling (which went half a second without a 429: the measurement is then
+ *     a bound from below, the server's bucket having overflowed while the limiter probed under it);
  *   - while requests wait on the rate and the rate is actually used, it climbs back halfway to the
  *     rate last known too fast (at most 10 % a second); near it, it holds 5 s, then creeps up by 0.1 %
  *     a second per second (at most 5 %), so the limiter follows a limit that changes;
@@ -197,7 +199,7 @@ export class Limiter {
   private pendingCut?: number;
   private saturatedAt = -Infinity;
   private raisedAt = -Infinity;
-  /** A rate known to be too fast (the last one refused, or the one measured): the limit is just under it. */
+  /** A rate known to be too fast (the last one refused, or the one measured between refusals): the limit is just under it. */
   private tooFast = Infinity;
 
   constructor(
@@ -339,7 +341,6 @@ export class Limiter {
    * then on, a step down.
    */
   private cut(sentAt: number, now: number, tokens = 0): void {
-    /** Requests sent in the window before `sentAt` and let through, per second of `extraMs` more than the window. */
     /** Requests sent in the window before `sentAt` and let through, per second of the time until `until`. */
     const accepted = (windowMs: number, until = sentAt) => {
       const from = Math.max(sentAt - windowMs, this.firstSentAt ?? sentAt);
@@ -364,16 +365,19 @@ export class Limiter {
       const recent = accepted(2000);
       if (recent > 0 && recent < this.learned * FAR) this.learned = Math.max(MIN_RATE, recent);
       // The server's rate measured between two refusals: pace just under it when it is higher.
-      // When lower, move towards it, but by at most STEP_DOWN at once (one measurement may be
-      // off, and a rate set too low is never corrected by a 429); and a refused doubling says the
-      // limit is near the measured rate, not near the doubled one: recovery climbs no higher.
+      // When lower after a step, move towards it, but by at most STEP_DOWN at once (one measurement
+      // may be off, and a rate set too low is never corrected by a 429). A refused doubling says the
+      // limit is near the measured rate, not near the doubled one, so recovery climbs no higher;
+      // unless the measurement is under the rate before the doubling, which went half a second
+      // without a 429: then it is only a bound from below (the server's bucket overflowed while we
+      // probed under it), and the doubled rate stays the one known too fast.
       const measured = this.betweenRefusals(sentAt);
       if (measured !== undefined) {
         if (measured * (1 - MARGIN) > this.learned) {
           this.tooFast = measured;
           this.learned = measured * (1 - MARGIN);
         } else if (doubled) {
-          this.tooFast = Math.max(this.learned, measured);
+          if (measured >= this.learned) this.tooFast = measured;
         } else {
           this.learned = Math.min(this.learned, Math.max(MIN_RATE, measured * (1 - MARGIN), this.tooFast * STEP_DOWN));
         }
@@ -422,6 +426,8 @@ export class Limiter {
    * late (a busy process waits out the pause from then) or of having had nothing to send.
    */
   private idleTime(from: number, to: number, waitMs: number): number {
+    // A `Retry-After: 0` (or a date already past) says nothing of how long the bucket takes to refill.
+    waitMs = Math.max(waitMs, 1000);
     let idle = 0;
     let last = from;
     for (const t of this.sends) {

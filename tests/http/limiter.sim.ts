@@ -14,8 +14,10 @@ import { spreadMs } from "../../provider/http/retry";
 export interface SimOptions {
   n: number;
   parallel: number;
-  /** Requests per second of each limited platform (Asteroid and Odeus); burst one second of it. */
+  /** Requests per second of each limited platform (Asteroid and Odeus). */
   rate: number;
+  /** The servers' burst (bucket size); default one second of the rate. */
+  burst?: number;
   /** One-way latency of a request, in ms, and the engine's cost between two operations. */
   latencyMs?: number;
   opOverheadMs?: number;
@@ -33,9 +35,9 @@ export interface SimResult {
   seconds: number;
   idealSeconds: number;
   /**
-   * The fastest pace of a limited platform's limiter once its server had refused two requests at
-   * least a second apart (the rate can be measured between them), as a share of the server's rate:
-   * 1.03 is 3 % over.
+   * The fastest pace of a limited platform's limiter once it had read two refusals sent at least a
+   * second apart (the rate can be measured between them), as a share of the server's rate: 1.03 is
+   * 3 % over.
    */
   maxPaceAfterTwoRefusals: number;
 }
@@ -57,8 +59,6 @@ class Bucket {
   at = 0;
   accepted = 0;
   rejected = 0;
-  firstRefusal = Infinity;
-  lastRefusal = -Infinity;
   first?: number;
   last?: number;
   constructor(readonly rate: number, readonly burst: number) {
@@ -78,8 +78,6 @@ class Bucket {
       return undefined;
     }
     this.rejected++;
-    this.firstRefusal = Math.min(this.firstRefusal, now);
-    this.lastRefusal = now;
     return Math.max(1, Math.ceil((1 - this.tokens) / this.rate)) * 1000;
   }
 }
@@ -94,7 +92,9 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
     const limited = ["asteroid", "odeus"];
     const servers: Record<string, Bucket | undefined> = {};
-    for (const p of limited) servers[p] = new Bucket(o.rate, Math.max(1, Math.round(o.rate)));
+    for (const p of limited) servers[p] = new Bucket(o.rate, o.burst ?? Math.max(1, Math.round(o.rate)));
+    /** Send times of the refusals each limiter has read. */
+    const refusalsRead: Record<string, number[]> = {};
     const limiters: Record<string, Limiter> = {};
     let maxPace = 0;
     for (const p of ["asteroid", "everruns", "letta", "odeus"]) limiters[p] = new Limiter(p, { maxConcurrency: 64 });
@@ -102,12 +102,14 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       for (;;) {
         const permit = await limiters[platform].acquire(opStart);
         const server = servers[platform];
-        if (server && server.lastRefusal - server.firstRefusal >= 1000 && Number.isFinite(limiters[platform].rate)) maxPace = Math.max(maxPace, limiters[platform].rate / server.rate);
+        const read = refusalsRead[platform] ?? [];
+        if (server && read.length && read[read.length - 1] - read[0] >= 1000 && Number.isFinite(limiters[platform].rate)) maxPace = Math.max(maxPace, limiters[platform].rate / server.rate);
         await sleep(latency * (0.5 + rand()));
         const wait = servers[platform]?.admit(Date.now());
         await sleep(latency * (0.5 + rand()) + (o.answerDelayMs ?? 0) * rand());
         const limiter = limiters[platform];
         limiter.finish(permit, wait === undefined ? { status: 200 } : { status: 429, retryAfterMs: wait });
+        if (wait !== undefined) (refusalsRead[platform] ??= []).push(permit.sentAt);
         if (wait === undefined) return;
         // As the client does it (provider/http/client.ts).
         const spread = spreadMs(wait, rand, limiter.idle);

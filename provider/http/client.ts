@@ -254,8 +254,8 @@ export class PlatformClient {
    * platform's API: otherwise a base URL missing its path would make a refresh forget every object and
    * a destroy report success while deleting nothing; and a failed call (`accepted` false) would blame
    * the object (an unknown id, a create that may have happened) for what is the URL's fault. One probe
-   * per account and process, shared by
-   * every 404 (also those arriving together); a probe that got no answer is tried again next time.
+   * per account and process, shared by every 404 (also those arriving together); a probe that got no
+   * answer is tried again next time.
    */
   private async confirmApi(method: string, path: string, accepted = true): Promise<void> {
     if (!this.spec.probe) return;

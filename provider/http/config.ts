@@ -190,7 +190,6 @@ export function missingKeyMessage(spec: PlatformSpec, provider?: string): string
   );
 }
 
-
 export interface SettingsFailure {
   /** The setting (`asteroid:apiKey`) or mistyped key the failure is about. */
   key: string;

@@ -14,6 +14,7 @@ import { simulate } from "./limiter.sim";
  * in the real host at 50 in flight: up to about 300 ms). One run can lose a tenth of the limit when
  * a 429 holds the very last request for a second, so the mean is what is asserted.
  */
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const DELAYS: Record<string, number[]> = { one: [0, 2, 5], few: [0, 10, 30], many: [0, 100, 300] };
 async function variants(n: number, parallel: number, rate: number): Promise<{ mean: number; min: number; slowest: number; mostRefused: number }> {
   const used: number[] = [];
@@ -30,7 +31,7 @@ async function variants(n: number, parallel: number, rate: number): Promise<{ me
       }
     }
   }
-  return { mean: used.reduce((a, b) => a + b, 0) / used.length, min: Math.min(...used), slowest, mostRefused };
+  return { mean: mean(used), min: Math.min(...used), slowest, mostRefused };
 }
 
 describe("the limiter against token-bucket servers that state no limit (429 + Retry-After only)", () => {
@@ -60,7 +61,16 @@ describe("the limiter against token-bucket servers that state no limit (429 + Re
     for (const answerDelayMs of [0, 100]) {
       for (const seed of [1, 7]) used.push((await simulate({ n: 1000, parallel: 50, rate: 50, burst: 5, seed, answerDelayMs })).usedPercent);
     }
-    expect(used.reduce((a, b) => a + b, 0) / used.length).toBeGreaterThanOrEqual(69);
+    expect(mean(used)).toBeGreaterThanOrEqual(69);
+  });
+
+  test("a server that answers Retry-After: 0: the rate measured between refusals is not inflated", async () => {
+    // A wait of 0 says nothing of how long the bucket takes to refill: were every gap between two
+    // requests counted as idle beyond it, the measured rate would be several times the server's.
+    const r = await simulate({ n: 1000, parallel: 8, rate: 50, retryAfterMs: 0 });
+    expect(r.maxPaceAfterTwoRefusals).toBeGreaterThan(0.9);
+    expect(r.maxPaceAfterTwoRefusals).toBeLessThanOrEqual(1.03);
+    expect(r.rejected).toBeLessThanOrEqual(20);
   });
 
   test("an answer read late does not lower the rate learned from the first 429", async () => {

@@ -18,6 +18,8 @@ export interface SimOptions {
   rate: number;
   /** The servers' burst (bucket size); default one second of the rate. */
   burst?: number;
+  /** What the servers' `Retry-After` says, in ms; default the time to the next token, in whole seconds. */
+  retryAfterMs?: number;
   /** One-way latency of a request, in ms, and the engine's cost between two operations. */
   latencyMs?: number;
   opOverheadMs?: number;
@@ -105,7 +107,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         const read = refusalsRead[platform] ?? [];
         if (server && read.length && read[read.length - 1] - read[0] >= 1000 && Number.isFinite(limiters[platform].rate)) maxPace = Math.max(maxPace, limiters[platform].rate / server.rate);
         await sleep(latency * (0.5 + rand()));
-        const wait = servers[platform]?.admit(Date.now());
+        const refused = servers[platform]?.admit(Date.now());
+        const wait = refused === undefined ? undefined : (o.retryAfterMs ?? refused);
         await sleep(latency * (0.5 + rand()) + (o.answerDelayMs ?? 0) * rand());
         const limiter = limiters[platform];
         limiter.finish(permit, wait === undefined ? { status: 200 } : { status: 429, retryAfterMs: wait });

@@ -30,19 +30,25 @@ export interface SettingDef {
   env: string;
   kind: Kind;
   default?: number;
+  /** The largest value taken, and why. */
+  max?: { value: number; why: string };
   /** What the setting does, for docs and messages. */
   doc: string;
 }
+
+/** Node's timers hold at most 2^31 - 1 ms; a longer one fires at once. */
+const TIMER_MAX = { value: 2_147_483_647, why: "about 24.8 days, the longest timer Node.js keeps" };
 
 /** Every setting of a platform, by its stack-config name (`<platform>:<name>`). */
 export const SETTINGS = {
   apiKey: { env: "API_KEY", kind: "secret", doc: "the API key; always kept secret" },
   baseUrl: { env: "BASE_URL", kind: "url", doc: "the API's absolute http(s) URL, path included" },
-  requestTimeoutMs: { env: "REQUEST_TIMEOUT_MS", kind: "integer", default: 30_000, doc: "how long one attempt may wait for an answer, in milliseconds" },
+  requestTimeoutMs: { env: "REQUEST_TIMEOUT_MS", kind: "integer", default: 30_000, max: TIMER_MAX, doc: "how long one attempt may wait for an answer, in milliseconds" },
   operationTimeoutMs: {
     env: "OPERATION_TIMEOUT_MS",
     kind: "integer",
     default: 600_000,
+    max: TIMER_MAX,
     doc: "how long one resource operation may keep waiting on rate limits and retries, in milliseconds",
   },
   maxRequestsPerSecond: { env: "MAX_REQUESTS_PER_SECOND", kind: "number", doc: "a ceiling on requests per second for the account (default: learned from the server)" },
@@ -137,10 +143,13 @@ function parse(spec: PlatformSpec, name: SettingName, raw: unknown, from: string
   }
   const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
   const good = Number.isFinite(n) && n > 0 && (def.kind === "number" || Number.isInteger(n));
-  if (good) return { value: n };
-  const what = def.kind === "integer" ? "a positive whole number" : "a positive number";
   const example = def.default ?? 10;
   const f = fix(example);
+  if (good && def.max && n > def.max.value) {
+    return { problem: `${from} must be at most ${def.max.value} (${def.max.why}), got ${short(raw)}. ${f}${f.endsWith(".") ? "" : "."}` };
+  }
+  if (good) return { value: n };
+  const what = def.kind === "integer" ? "a positive whole number" : "a positive number";
   return { problem: `${from} must be ${what} (${def.doc}), got ${short(raw)}. ${f}${f.endsWith(".") ? "" : "."}` };
 }
 

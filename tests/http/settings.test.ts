@@ -67,6 +67,16 @@ describe("configuration failures at check", () => {
     expect(reasons({ ...KEY, [typo]: "1" })).toEqual([expect.stringContaining(`the config key ${typo} is not a setting of pulumi-agents; did you mean ${meant}?`)]);
   });
 
+  test.each([
+    ["asteroid:operationTimeoutMs", "99999999999999"],
+    ["asteroid:requestTimeoutMs", "2147483648"],
+  ])("%s = %s: a timeout longer than Node.js timers hold (they would fire at once) fails at check", (key, value) => {
+    expect(reasons({ ...KEY, [key]: value })).toEqual([
+      `asteroid: ${key} must be at most 2147483647 (about 24.8 days, the longest timer Node.js keeps), got "${value}". Fix: \`pulumi config set ${key} ${key.endsWith("requestTimeoutMs") ? 30000 : 600000}\`.`,
+    ]);
+    expect(reasons({ ...KEY, [key]: "2147483647" })).toEqual([]);
+  });
+
   test("keys of the program or of other packages are left alone", () => {
     expect(reasons({ ...KEY, "program:apiKey": "x", "aws:region": "eu-west-1", "asteroid-org:id": "x" })).toEqual([]);
   });

@@ -554,8 +554,23 @@ function table(r: ScaleResult): string {
   return out.join("\n");
 }
 
+const USAGE =
+  "npm run bench:scale -- [--n 200] [--rate <requests/s per platform, default n/20>] [--parallel 1,8,50,all] [--overhead-parallel 8] [--rate-limit-headers ietf|x] [--rate-limit-only]";
+
+/** A usage error: printed as one line with the usage, without a stack. */
+class UsageError extends Error {}
+
+/** A whole number of at least `min`, from a flag's text. */
+function wholeNumber(flag: string, text: string, min: number): number {
+  const v = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(v) || v < min) throw new UsageError(`--${flag} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  return v;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     options: {
       n: { type: "string", default: "200" },
       rate: { type: "string" },
@@ -564,27 +579,33 @@ async function main(): Promise<void> {
       "rate-limit-only": { type: "boolean" },
       "rate-limit-headers": { type: "string" },
       help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
+      },
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values } = parsed;
   if (values.help) {
-    console.log("npm run bench:scale -- [--n 200] [--rate <requests/s per platform, default n/20>] [--parallel 1,8,50,all] [--overhead-parallel 8] [--rate-limit-headers ietf|x] [--rate-limit-only]");
+    console.log(USAGE);
     return;
   }
-  const n = Number(values.n);
-  if (!Number.isInteger(n) || n < TOKENS.length) throw new Error(`--n must be a whole number of at least ${TOKENS.length}`);
-  const rate = values.rate ? Number(values.rate) : Math.max(2, Math.round(n / 20));
+  const n = wholeNumber("n", values.n!, TOKENS.length);
+  const rate = values.rate === undefined ? Math.max(2, Math.round(n / 20)) : Number(values.rate);
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new UsageError(`--rate must be a positive number of requests per second, got ${JSON.stringify(values.rate)}`);
   const headers = values["rate-limit-headers"];
-  if (headers !== undefined && headers !== "ietf" && headers !== "x") throw new Error("--rate-limit-headers must be ietf (RateLimit-*) or x (X-RateLimit-*)");
-  const parallel = values.parallel!.split(",").map((p) => (p === "all" ? "all" : Number(p))) as (number | "all")[];
-  const result = await runScale({ n, rate, parallel, overheadParallel: Number(values["overhead-parallel"]), overheadRounds: 3, rateLimitOnly: values["rate-limit-only"], rateLimitHeaders: headers, log: (l) => console.error(l) });
+  if (headers !== undefined && headers !== "ietf" && headers !== "x") throw new UsageError(`--rate-limit-headers must be ietf (RateLimit-*) or x (X-RateLimit-*), got ${JSON.stringify(headers)}`);
+  const parallel = values.parallel!.split(",").map((p) => (p.trim() === "all" ? "all" : wholeNumber("parallel", p, 1))) as (number | "all")[];
+  const overheadParallel = wholeNumber("overhead-parallel", values["overhead-parallel"]!, 1);
+  const result = await runScale({ n, rate, parallel, overheadParallel, overheadRounds: 3, rateLimitOnly: values["rate-limit-only"], rateLimitHeaders: headers, log: (l) => console.error(l) });
   console.log(table(result));
   console.log(JSON.stringify(result));
 }
 
 if (require.main === module) {
   main().catch((e) => {
-    console.error(e);
-    process.exit(1);
+    if (e instanceof UsageError) console.error(`bench:scale: ${e.message}\nusage: ${USAGE}`);
+    else console.error(e);
+    process.exit(e instanceof UsageError ? 2 : 1);
   });
 }

@@ -292,7 +292,8 @@ export class Limiter {
   describe(): string {
     if (!Number.isFinite(this.rate)) return "no pacing";
     const why = { none: "", configured: `set by ${this.name}:maxRequestsPerSecond`, "429": "learned from 429 answers", headers: "from the server's RateLimit headers" }[this.source];
-    return `pacing at ${this.rate < 10 ? this.rate.toFixed(1) : Math.round(this.rate)} requests/s (${why})`;
+    const shown = this.rate < 1 ? String(Number(this.rate.toPrecision(2))) : this.rate < 10 ? this.rate.toFixed(1) : String(Math.round(this.rate));
+    return `pacing at ${shown} requests/s (${why})`;
   }
 
   private apply(): void {

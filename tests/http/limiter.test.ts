@@ -146,6 +146,12 @@ describe("the queue", () => {
   });
 });
 
+test("a rate under one request a second is shown with its digits, not as 0.0", () => {
+  expect(new Limiter("asteroid", { maxRequestsPerSecond: 0.0001, maxConcurrency: 1 }).describe()).toBe("pacing at 0.0001 requests/s (set by asteroid:maxRequestsPerSecond)");
+  expect(new Limiter("asteroid", { maxRequestsPerSecond: 0.25, maxConcurrency: 1 }).describe()).toBe("pacing at 0.25 requests/s (set by asteroid:maxRequestsPerSecond)");
+  expect(new Limiter("asteroid", { maxRequestsPerSecond: 9.84, maxConcurrency: 1 }).describe()).toBe("pacing at 9.8 requests/s (set by asteroid:maxRequestsPerSecond)");
+});
+
 describe("RateLimit headers", () => {
   const now = Date.parse("2026-01-01T00:00:00Z");
   test.each([
